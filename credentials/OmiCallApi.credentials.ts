@@ -1,0 +1,161 @@
+import type {
+	IAuthenticate,
+	ICredentialDataDecryptedObject,
+	ICredentialTestRequest,
+	ICredentialType,
+	IDataObject,
+	IHttpRequestHelper,
+	INodeProperties,
+	Icon,
+} from 'n8n-workflow';
+
+import {
+	OMI_HOSTS,
+	OMI_SUCCESS,
+	describeOmiError,
+	redactSecrets,
+	resolveOmiUrls,
+} from '../nodes/OmiAi/transport/vendor';
+
+interface OmiAuthAnswer {
+	status_code?: number;
+	message?: string;
+	payload?: { access_token?: string };
+}
+
+export class OmiCallApi implements ICredentialType {
+	name = 'omiCallApi';
+
+	displayName = 'OMICall API';
+
+	icon: Icon = { light: 'file:../icons/omi.svg', dark: 'file:../icons/omi.dark.svg' };
+
+	documentationUrl = 'https://github.com/n8n-nodes-omicall/n8n-nodes-omicall#credentials';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'API Key',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			required: true,
+			default: '',
+			description:
+				'The API key of your OMI business, from the OMI web app: Account > Configuration > API management',
+		},
+		{
+			displayName: 'Environment',
+			name: 'environment',
+			type: 'options',
+			options: [
+				{ name: 'Production', value: 'production', description: OMI_HOSTS.production.baseUrl },
+				{ name: 'Staging', value: 'staging', description: OMI_HOSTS.staging.baseUrl },
+				{
+					name: 'Custom',
+					value: 'custom',
+					description: 'Your own base URLs, for example the local OMI sandbox',
+				},
+			],
+			default: 'production',
+		},
+		{
+			displayName: 'AI Base URL',
+			name: 'productionAiBaseUrl',
+			type: 'string',
+			default: OMI_HOSTS.production.aiBaseUrl,
+			description:
+				'Host of the AI endpoints (transcription, call analysis). OMI does not publish the production host; change it if OMI gave you another one.',
+			displayOptions: { show: { environment: ['production'] } },
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: '',
+			placeholder: 'http://127.0.0.1:3990',
+			description: 'Host of the access-token and callBot endpoints',
+			displayOptions: { show: { environment: ['custom'] } },
+		},
+		{
+			displayName: 'AI Base URL',
+			name: 'aiBaseUrl',
+			type: 'string',
+			default: '',
+			placeholder: 'http://127.0.0.1:3990',
+			description: 'Host of the AI endpoints (transcription, call analysis)',
+			displayOptions: { show: { environment: ['custom'] } },
+		},
+		{
+			// Filled by preAuthentication and emptied by n8n when OMI answers 401,
+			// so the 24-hour token is fetched once and renewed only when needed.
+			displayName: 'Access Token',
+			name: 'accessToken',
+			type: 'hidden',
+			typeOptions: { expirable: true, password: true },
+			default: '',
+		},
+	];
+
+	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
+		const apiKey = String(credentials.apiKey ?? '');
+		const { baseUrl } = resolveOmiUrls(credentials);
+		let answer: OmiAuthAnswer;
+		try {
+			answer = (await this.helpers.httpRequest({
+				method: 'GET',
+				url: `${baseUrl}/api/auth`,
+				qs: { apiKey },
+				headers: { 'Content-Type': 'application/json' },
+				json: true,
+			})) as OmiAuthAnswer;
+		} catch (error) {
+			// The key travels in the query string: never let the raw error (which
+			// carries the request URL and config) reach the user.
+			const reason = redactSecrets(String((error as Error).message), [apiKey]);
+			throw new Error(`Could not get an OMI access token from ${baseUrl}: ${reason}`);
+		}
+		const token = answer?.payload?.access_token;
+		if (answer?.status_code !== OMI_SUCCESS || !token) {
+			const code = redactSecrets(String(answer?.message ?? 'no access token in the answer'), [apiKey]);
+			const { description } = describeOmiError(code);
+			throw new Error(`OMI refused the API key (${code}). ${description}`);
+		}
+		return { accessToken: token } as IDataObject;
+	}
+
+	authenticate: IAuthenticate = async (credentials, requestOptions) => {
+		const apiKey = String(credentials.apiKey ?? '');
+		const target = `${requestOptions.baseURL ?? ''}${requestOptions.url}`;
+		// Each endpoint family gets only the secret it needs (shared/omi-api.md §1).
+		const secretHeaders: IDataObject = target.includes('/api/ai/')
+			? { apiKey }
+			: { 'x-api-key': apiKey, Authorization: `Bearer ${String(credentials.accessToken ?? '')}` };
+		return {
+			...requestOptions,
+			headers: { ...(requestOptions.headers ?? {}), ...secretHeaders },
+		};
+	};
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL:
+				'={{$credentials.environment === "custom" ? $credentials.baseUrl.replace(/\\/+$/, "") : ($credentials.environment === "staging" ? "' +
+				OMI_HOSTS.staging.baseUrl +
+				'" : "' +
+				OMI_HOSTS.production.baseUrl +
+				'")}}',
+			url: '/api/call_bot/script/list',
+			method: 'GET',
+		},
+		rules: [
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'status_code',
+					value: -9999,
+					message: 'OMI accepted the API key but refused the callBot request. Check the key\'s permissions in OMI.',
+				},
+			},
+		],
+	};
+}

@@ -1,0 +1,40 @@
+import type { IExecuteFunctions, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import * as callbotScript from './actions/callbotScript';
+import { router } from './actions/router';
+import { searchScripts } from './methods/listSearch';
+
+export class OmiAi implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'OMI AI',
+		name: 'omiAi',
+		icon: { light: 'file:../../icons/omi.svg', dark: 'file:../../icons/omi.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description: 'Transcribe and analyze call recordings and run callBot campaigns with OMICall',
+		defaults: { name: 'OMI AI' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'omiCallApi', required: true }],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [{ name: 'Callbot Script', value: 'callbotScript' }],
+				default: 'callbotScript',
+			},
+			...callbotScript.description,
+		],
+	};
+
+	methods = { listSearch: { searchScripts } };
+
+	async execute(this: IExecuteFunctions) {
+		return await router.call(this);
+	}
+}

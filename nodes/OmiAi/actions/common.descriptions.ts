@@ -1,0 +1,31 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+/** The callBot script picker, shared by every operation that needs a script. */
+export const scriptLocator: INodeProperties = {
+	displayName: 'Script',
+	name: 'scriptId',
+	type: 'resourceLocator',
+	default: { mode: 'list', value: '' },
+	required: true,
+	description: 'The callBot script. Scripts are created in the OMI web app.',
+	modes: [
+		{
+			displayName: 'From List',
+			name: 'list',
+			type: 'list',
+			typeOptions: { searchListMethod: 'searchScripts', searchable: true },
+		},
+		{
+			displayName: 'By ID',
+			name: 'id',
+			type: 'string',
+			placeholder: 'e.g. 65f1c2a9e4b0a1b2c3d4e5f6',
+			validation: [
+				{
+					type: 'regex',
+					properties: { regex: '^\\S+$', errorMessage: 'A script ID has no spaces' },
+				},
+			],
+		},
+	],
+};

@@ -1,0 +1,160 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHookFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	ILoadOptionsFunctions,
+	IWebhookFunctions,
+	JsonObject,
+} from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
+
+import { OMI_SUCCESS, describeOmiError, redactSecrets, resolveOmiUrls } from './vendor';
+
+export const OMI_CREDENTIAL_TYPE = 'omiCallApi';
+
+export type OmiContext = IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions | IWebhookFunctions;
+
+/** The AI endpoints and the callBot endpoints live on different hosts with different auth. */
+export type OmiApiFamily = 'ai' | 'callbot';
+
+export interface OmiRequest {
+	method: IHttpRequestMethods;
+	api: OmiApiFamily;
+	path: string;
+	body?: IHttpRequestOptions['body'];
+	qs?: IDataObject;
+	headers?: IDataObject;
+	/** Names the input item in errors. */
+	itemIndex?: number;
+	timeoutMs?: number;
+}
+
+interface OmiEnvelope {
+	status_code?: number;
+	message?: string;
+	payload?: unknown;
+	error?: string;
+}
+
+const DEFAULT_TIMEOUT_MS = 60_000;
+
+const NETWORK_ERROR_TEXT: Record<string, string> = {
+	ECONNREFUSED: 'OMI could not be reached (connection refused). Check the base URL in the credential.',
+	ENOTFOUND: 'The OMI host name could not be resolved. Check the base URL in the credential.',
+	ECONNRESET: 'The connection to OMI was closed before it answered.',
+	ECONNABORTED: 'OMI did not answer in time.',
+	ETIMEDOUT: 'OMI did not answer in time.',
+	EPIPE: 'The connection to OMI was closed while the request was being sent.',
+};
+
+function parseEnvelope(body: unknown): OmiEnvelope | undefined {
+	if (body && typeof body === 'object' && !Array.isArray(body)) return body as OmiEnvelope;
+	if (typeof body === 'string') {
+		try {
+			const parsed: unknown = JSON.parse(body);
+			if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as OmiEnvelope;
+		} catch {
+			return undefined;
+		}
+	}
+	return undefined;
+}
+
+interface FailureDetails {
+	message: string;
+	description: string;
+	httpCode?: string;
+	omiCode?: string;
+}
+
+/** Turns whatever the HTTP layer threw into what the user should read, without secrets. */
+function describeTransportFailure(error: unknown): FailureDetails {
+	const err = error as {
+		message?: string;
+		httpCode?: string | null;
+		context?: { data?: unknown };
+		cause?: { code?: string; response?: { status?: number; data?: unknown } };
+		code?: string;
+	};
+	const status = err.httpCode ?? (err.cause?.response?.status ? String(err.cause.response.status) : undefined);
+	const envelope = parseEnvelope(err.context?.data ?? err.cause?.response?.data);
+	const omiCode = envelope?.message ?? envelope?.error;
+	if (omiCode) {
+		return { ...describeOmiError(String(omiCode)), httpCode: status ?? undefined, omiCode: String(omiCode) };
+	}
+	const networkCode = err.cause?.code ?? err.code;
+	if (networkCode && NETWORK_ERROR_TEXT[networkCode]) {
+		return {
+			message: NETWORK_ERROR_TEXT[networkCode],
+			description: `Network error ${networkCode}. n8n's "Retry On Fail" setting on this node can ride out short outages.`,
+		};
+	}
+	if (status) {
+		return {
+			message: `OMI answered with HTTP ${status}`,
+			description: status.startsWith('5')
+				? 'OMI had a problem on its side. Try again later, or turn on "Retry On Fail" for this node.'
+				: 'OMI refused the request.',
+			httpCode: status,
+		};
+	}
+	return {
+		message: err.message ?? 'The request to OMI failed',
+		description: 'The request to OMI failed before OMI answered.',
+	};
+}
+
+/**
+ * The one way every OMI operation talks to OMI: picks the host, lets the
+ * credential add auth (and renew the token on 401), checks the envelope —
+ * `status_code: -9999` arrives with HTTP 200 — and turns any failure into a
+ * NodeApiError that names the item and carries no secret.
+ */
+export async function omiApiRequest<T = unknown>(this: OmiContext, request: OmiRequest): Promise<T> {
+	const credentials = await this.getCredentials(OMI_CREDENTIAL_TYPE);
+	const urls = resolveOmiUrls(credentials);
+	const secrets = [String(credentials.apiKey ?? ''), String(credentials.accessToken ?? '')];
+	const fail = (details: FailureDetails, extra: IDataObject = {}): never => {
+		const message = redactSecrets(details.message, secrets);
+		const description = redactSecrets(details.description, secrets);
+		// Built from plain data on purpose: the HTTP library's error object holds
+		// the request headers, and with them the API key.
+		throw new NodeApiError(
+			this.getNode(),
+			{ message, description, httpCode: details.httpCode ?? null, ...extra } as JsonObject,
+			{ message, description, httpCode: details.httpCode, itemIndex: request.itemIndex },
+		);
+	};
+
+	const options: IHttpRequestOptions = {
+		method: request.method,
+		url: `${request.api === 'ai' ? urls.aiBaseUrl : urls.baseUrl}${request.path}`,
+		qs: request.qs,
+		headers: request.headers,
+		body: request.body,
+		json: true,
+		timeout: request.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+	};
+
+	let body: unknown;
+	try {
+		body = await this.helpers.httpRequestWithAuthentication.call(this, OMI_CREDENTIAL_TYPE, options);
+	} catch (error) {
+		return fail(describeTransportFailure(error));
+	}
+
+	const envelope = parseEnvelope(body);
+	if (!envelope) {
+		return fail({
+			message: 'OMI sent an answer that is not valid JSON',
+			description: 'OMI may be having trouble. Try again later, or turn on "Retry On Fail" for this node.',
+		});
+	}
+	if (envelope.status_code !== OMI_SUCCESS) {
+		const code = String(envelope.message ?? envelope.error ?? 'unknown_error');
+		return fail({ ...describeOmiError(code), omiCode: code }, { omiCode: code });
+	}
+	return envelope.payload as T;
+}

@@ -1,0 +1,118 @@
+import { TestN8n, omiWorkflow } from './harness/engine';
+import { addOmiCredential, useSandbox } from './harness/sandbox';
+
+describe('OMI AI › Callbot Script', () => {
+	const sandbox = useSandbox();
+
+	function setUp() {
+		const n8n = new TestN8n();
+		return { n8n, credential: addOmiCredential(n8n, sandbox()) };
+	}
+
+	describe('Get Many', () => {
+		it('returns every script with readable variables, each linked to its input item', async () => {
+			const { n8n, credential } = setUp();
+
+			const result = await n8n.run(
+				omiWorkflow([{}], { resource: 'callbotScript', operation: 'getMany', returnAll: true }, credential),
+			);
+
+			expect(result.error).toBeUndefined();
+			const scripts = result.output('OMI AI');
+			expect(scripts.length).toBeGreaterThanOrEqual(3);
+			for (const script of scripts) {
+				expect(script.pairedItem).toEqual({ item: 0 });
+				expect(typeof script.json.id).toBe('string');
+				expect(typeof script.json.name).toBe('string');
+				const variables = script.json.variables as Array<Record<string, unknown>>;
+				expect(variables.length).toBeGreaterThan(0);
+				for (const variable of variables) {
+					expect(variable).toEqual(
+						expect.objectContaining({ field_code: expect.any(String), field_name: expect.any(String) }),
+					);
+				}
+			}
+		});
+
+		it('stops at the limit', async () => {
+			const { n8n, credential } = setUp();
+
+			const result = await n8n.run(
+				omiWorkflow([{}], { resource: 'callbotScript', operation: 'getMany', returnAll: false, limit: 2 }, credential),
+			);
+
+			expect(result.output('OMI AI')).toHaveLength(2);
+		});
+	});
+
+	describe('Get', () => {
+		async function knownScriptIds(n8n: TestN8n, credential: ReturnType<typeof setUp>['credential']) {
+			const all = await n8n.run(
+				omiWorkflow([{}], { resource: 'callbotScript', operation: 'getMany', returnAll: true }, credential),
+			);
+			return all.output('OMI AI').map((item) => item.json.id as string);
+		}
+
+		it('gets the script picked from the list, with its flow', async () => {
+			const { n8n, credential } = setUp();
+			const [firstId] = await knownScriptIds(n8n, credential);
+
+			const result = await n8n.run(
+				omiWorkflow(
+					[{}],
+					{ resource: 'callbotScript', operation: 'get', scriptId: { __rl: true, mode: 'list', value: firstId } },
+					credential,
+				),
+			);
+
+			expect(result.error).toBeUndefined();
+			const [script] = result.output('OMI AI');
+			expect(script.json).toEqual(expect.objectContaining({ id: firstId, nodes: expect.any(Array) }));
+			expect(script.pairedItem).toEqual({ item: 0 });
+		});
+
+		it('takes the ID from each item by expression, and reports an unknown one for its item', async () => {
+			const { n8n, credential } = setUp();
+			const [firstId] = await knownScriptIds(n8n, credential);
+			const parameters = {
+				resource: 'callbotScript',
+				operation: 'get',
+				scriptId: { __rl: true, mode: 'id', value: '={{ $json.scriptId }}' },
+			};
+			const items = [{ scriptId: firstId }, { scriptId: 'no-such-script' }];
+
+			const failing = await n8n.run(omiWorkflow(items, parameters, credential));
+			expect(failing.error?.message).toBe('OMI answered: resource_not_found [item 1]');
+			expect(failing.error?.description).toContain('Check the ID');
+
+			const continuing = await n8n.run(
+				omiWorkflow(items, parameters, credential, { onError: 'continueRegularOutput' }),
+			);
+			const output = continuing.output('OMI AI');
+			expect(output).toHaveLength(2);
+			expect(output[0]).toEqual({ json: expect.objectContaining({ id: firstId }), pairedItem: { item: 0 } });
+			expect(output[1]).toEqual({
+				json: expect.objectContaining({ error: 'OMI answered: resource_not_found [item 1]' }),
+				pairedItem: { item: 1 },
+			});
+		});
+	});
+
+	describe('"From list" picker', () => {
+		it('lists the scripts and filters them by name or ID', async () => {
+			const { n8n, credential } = setUp();
+			const node = omiWorkflow([{}], { resource: 'callbotScript', operation: 'get' }, credential).nodes[1];
+
+			const all = await n8n.listSearch(node, 'searchScripts');
+			expect(all.results.length).toBeGreaterThanOrEqual(3);
+
+			const first = all.results[0];
+			const byName = await n8n.listSearch(node, 'searchScripts', first.name.slice(0, 6).toUpperCase());
+			expect(byName.results).toContainEqual(first);
+			const byId = await n8n.listSearch(node, 'searchScripts', String(first.value));
+			expect(byId.results).toEqual([first]);
+			const none = await n8n.listSearch(node, 'searchScripts', 'zzz-nothing-matches');
+			expect(none.results).toEqual([]);
+		});
+	});
+});

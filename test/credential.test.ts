@@ -1,0 +1,193 @@
+import { NodeApiError } from 'n8n-workflow';
+
+import { TestN8n, omiWorkflow } from './harness/engine';
+import { addOmiCredential, useSandbox } from './harness/sandbox';
+import { captureLogs, everyText } from './harness/secrets';
+
+const listScripts = { resource: 'callbotScript', operation: 'getMany', returnAll: true };
+
+describe('OmiCallApi credential', () => {
+	const sandbox = useSandbox();
+
+	describe('credential test (the editor\'s "Test" button)', () => {
+		it('passes for the right key', async () => {
+			const n8n = new TestN8n();
+			const credential = addOmiCredential(n8n, sandbox());
+
+			await expect(n8n.testCredential(credential, 'omiCallApi')).resolves.toEqual({
+				status: 'OK',
+				message: 'Connection successful!',
+			});
+			expect(sandbox().control.stats().authRequests).toBe(1);
+		});
+
+		it("fails with OMI's own reason, in plain words, for a wrong key", async () => {
+			const n8n = new TestN8n();
+			const credential = addOmiCredential(n8n, sandbox(), { apiKey: 'wrong-key-123456' });
+
+			const result = await n8n.testCredential(credential, 'omiCallApi');
+
+			expect(result.status).toBe('Error');
+			expect(result.message).toContain('api_key_invalid');
+			expect(result.message).toContain('OMI does not recognise this API key');
+			expect(result.message).not.toContain('wrong-key-123456');
+		});
+
+		it('says when no key reaches OMI', async () => {
+			const n8n = new TestN8n();
+			const credential = addOmiCredential(n8n, sandbox(), { apiKey: '' });
+
+			const result = await n8n.testCredential(credential, 'omiCallApi');
+
+			expect(result).toMatchObject({ status: 'Error' });
+			expect(result.message).toContain('api_key_is_required');
+		});
+
+		it('explains an unreachable host without leaking the key', async () => {
+			const n8n = new TestN8n();
+			const credential = addOmiCredential(n8n, sandbox(), {
+				baseUrl: 'http://127.0.0.1:9',
+				apiKey: 'key-for-closed-port-42',
+			});
+
+			const result = await n8n.testCredential(credential, 'omiCallApi');
+
+			expect(result.status).toBe('Error');
+			expect(result.message).toContain('Could not get an OMI access token from http://127.0.0.1:9');
+			expect(result.message).not.toContain('key-for-closed-port-42');
+		});
+	});
+
+	describe('access token', () => {
+		it('is fetched once, cached in the credential, and sent only to callBot endpoints', async () => {
+			const n8n = new TestN8n();
+			const credential = addOmiCredential(n8n, sandbox());
+
+			const first = await n8n.run(omiWorkflow([{}], listScripts, credential));
+			const second = await n8n.run(omiWorkflow([{}], listScripts, credential));
+
+			expect(first.error).toBeUndefined();
+			expect(second.error).toBeUndefined();
+			expect(second.output('OMI AI').length).toBeGreaterThan(0);
+			expect(sandbox().control.stats().authRequests).toBe(1);
+			const token = n8n.credentials.stored('omi-1').accessToken as string;
+			expect(token).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+			const scriptCalls = sandbox()
+				.control.requests()
+				.filter((request) => request.path === '/api/call_bot/script/list');
+			expect(scriptCalls).toHaveLength(2);
+			for (const call of scriptCalls) {
+				expect(call.headers.authorization).toBe(`Bearer ${token}`);
+				expect(call.headers['x-api-key']).toBe(sandbox().apiKey);
+				expect(call.headers.apikey).toBeUndefined();
+			}
+		});
+
+		it('is fetched again when OMI says it expired, and the workflow does not notice', async () => {
+			const n8n = new TestN8n();
+			const credential = addOmiCredential(n8n, sandbox());
+			const workflow = omiWorkflow([{}], listScripts, credential);
+
+			await n8n.run(workflow);
+			const oldToken = n8n.credentials.stored('omi-1').accessToken;
+			sandbox().control.expireTokens();
+			const afterExpiry = await n8n.run(workflow);
+
+			expect(afterExpiry.error).toBeUndefined();
+			expect(afterExpiry.output('OMI AI').length).toBeGreaterThan(0);
+			const newToken = n8n.credentials.stored('omi-1').accessToken;
+			expect(newToken).toBeTruthy();
+			expect(newToken).not.toBe(oldToken);
+			expect(sandbox().control.stats().authRequests).toBe(2);
+			const statuses = sandbox()
+				.control.requests()
+				.filter((request) => request.path === '/api/call_bot/script/list')
+				.map((request) => request.status);
+			expect(statuses).toEqual([200, 401, 200]);
+		});
+
+		it('survives a short token lifetime over many runs', async () => {
+			const n8n = new TestN8n();
+			const credential = addOmiCredential(n8n, sandbox());
+			const workflow = omiWorkflow([{}, {}, {}], listScripts, credential);
+
+			for (let run = 0; run < 3; run++) {
+				const result = await n8n.run(workflow);
+				expect(result.error).toBeUndefined();
+				sandbox().control.expireTokens();
+			}
+			expect(sandbox().control.stats().authRequests).toBe(3);
+		});
+	});
+
+	describe('secrets', () => {
+		const apiKey = 'SECRET-omi-key-7f3a9c21';
+
+		async function runAndCollect(prepare: () => void, settings = {}) {
+			const logs = captureLogs();
+			try {
+				const n8n = new TestN8n();
+				const credential = addOmiCredential(n8n, sandbox(), { apiKey });
+				prepare();
+				const result = await n8n.run(omiWorkflow([{}], listScripts, credential, settings));
+				const token = String(n8n.credentials.stored('omi-1').accessToken ?? '');
+				return { result, token, logs: logs.lines.join('\n') };
+			} finally {
+				logs.restore();
+			}
+		}
+
+		it.each([
+			['an OMI -9999 envelope', { type: 'envelope-error', message: 'permission_denied' }],
+			['an HTTP 500', { type: 'http', status: 500, body: 'internal error' }],
+			['a malformed JSON answer', { type: 'malformed-json' }],
+			['a dropped connection', { type: 'drop' }],
+		] as const)('never appear in the error, its description, the output or the logs after %s', async (_name, fault) => {
+			const { result, token, logs } = await runAndCollect(() =>
+				sandbox().control.addFault({ path: '/api/call_bot/script/list', times: 2, fault }),
+			);
+
+			expect(result.error).toBeInstanceOf(NodeApiError);
+			expect(result.error?.message).toMatch(/\[item 0\]$/);
+			const everything = [everyText(result.error), everyText(result.run), logs].join('\n');
+			expect(everything).not.toContain(apiKey);
+			expect(token.length).toBeGreaterThan(20);
+			expect(everything).not.toContain(token);
+		});
+
+		it('never appear in Continue On Fail error items', async () => {
+			const { result, token } = await runAndCollect(
+				() =>
+					sandbox().control.addFault({
+						path: '/api/call_bot/script/list',
+						fault: { type: 'envelope-error', message: 'permission_denied' },
+					}),
+				{ onError: 'continueRegularOutput' },
+			);
+
+			expect(result.error).toBeUndefined();
+			const [item] = result.output('OMI AI');
+			expect(item.json.error).toBe('OMI answered: permission_denied [item 0]');
+			expect(item.json.errorDescription).toContain('no permission');
+			expect(item.pairedItem).toEqual({ item: 0 });
+			expect(everyText(result.run)).not.toContain(apiKey);
+			expect(everyText(result.run)).not.toContain(token);
+		});
+
+		it('stay out of a refused token request', async () => {
+			const logs = captureLogs();
+			try {
+				const n8n = new TestN8n();
+				const credential = addOmiCredential(n8n, sandbox(), { apiKey: 'SECRET-wrong-key-0042' });
+				const result = await n8n.run(omiWorkflow([{}], listScripts, credential));
+
+				expect(result.error?.message).toContain('api_key_invalid');
+				expect([everyText(result.error), everyText(result.run), logs.lines.join('\n')].join('\n')).not.toContain(
+					'SECRET-wrong-key-0042',
+				);
+			} finally {
+				logs.restore();
+			}
+		});
+	});
+});

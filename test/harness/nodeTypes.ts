@@ -1,0 +1,61 @@
+import type {
+	IExecuteFunctions,
+	INodeType,
+	INodeTypes,
+	IVersionedNodeType,
+	INodeExecutionData,
+	IDataObject,
+} from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { OmiAi } from '../../nodes/OmiAi/OmiAi.node';
+
+/**
+ * Stands in for n8n's Manual Trigger followed by a Code node: starts the
+ * workflow and emits the items given in its `items` parameter.
+ */
+class TestItems implements INodeType {
+	description = {
+		displayName: 'Test Items',
+		name: 'testItems',
+		group: ['input'],
+		version: 1,
+		description: 'Emits fixed items (test only)',
+		defaults: { name: 'Start' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		properties: [{ displayName: 'Items', name: 'items', type: 'json' as const, default: '[{}]' }],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const raw = this.getNodeParameter('items', 0) as string | IDataObject[];
+		const items = (typeof raw === 'string' ? JSON.parse(raw) : raw) as IDataObject[];
+		return [items.map((json) => ({ json, pairedItem: { item: 0 } }))];
+	}
+}
+
+export const TEST_ITEMS_TYPE = 'test.items';
+
+/** The node types a test workflow can use, under the names n8n gives them. */
+export const nodeTypeRegistry: Record<string, INodeType> = {
+	[TEST_ITEMS_TYPE]: new TestItems(),
+	'n8n-nodes-omicall.omiAi': new OmiAi(),
+};
+
+export class TestNodeTypes implements INodeTypes {
+	constructor(private readonly extra: Record<string, INodeType> = {}) {}
+
+	getByName(nodeType: string): INodeType | IVersionedNodeType {
+		return this.getByNameAndVersion(nodeType);
+	}
+
+	getByNameAndVersion(nodeType: string): INodeType {
+		const type = this.extra[nodeType] ?? nodeTypeRegistry[nodeType];
+		if (!type) throw new Error(`Unknown node type in test workflow: ${nodeType}`);
+		return type;
+	}
+
+	getKnownTypes() {
+		return {};
+	}
+}

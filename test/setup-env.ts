@@ -1,0 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+// n8n-core writes its instance settings into the user folder when first loaded.
+process.env.N8N_USER_FOLDER = mkdtempSync(join(tmpdir(), 'omi-n8n-'));
