@@ -1,6 +1,7 @@
-// tsc only emits JavaScript. n8n also needs the files that the compiled nodes
-// point at: the SVG icons (`file:../../icons/...`) and each node's codex JSON,
-// at the same relative places inside dist/.
+// tsc only emits the TypeScript sources. The package also needs, at the same
+// relative places inside dist/: the SVG icons the nodes point at
+// (`file:../../icons/...`), each node's codex JSON, and the package entry point
+// (only dist/ is published).
 const { src, dest, parallel } = require('gulp');
 
 function copyIcons() {
@@ -11,4 +12,8 @@ function copyCodexFiles() {
 	return src('nodes/**/*.node.json').pipe(dest('dist/nodes'));
 }
 
-exports['build:assets'] = parallel(copyIcons, copyCodexFiles);
+function copyEntryPoint() {
+	return src('index.js').pipe(dest('dist'));
+}
+
+exports['build:assets'] = parallel(copyIcons, copyCodexFiles, copyEntryPoint);

@@ -12,6 +12,8 @@ import type {
 import {
 	OMI_HOSTS,
 	OMI_SUCCESS,
+	FORCE_RENEWAL_HEADER,
+	describeNetworkError,
 	describeOmiError,
 	redactSecrets,
 	resolveOmiUrls,
@@ -111,8 +113,9 @@ export class OmiCallApi implements ICredentialType {
 		} catch (error) {
 			// The key travels in the query string: never let the raw error (which
 			// carries the request URL and config) reach the user.
-			const reason = redactSecrets(String((error as Error).message), [apiKey]);
-			throw new Error(`Could not get an OMI access token from ${baseUrl}: ${reason}`);
+			const { code, message } = error as { code?: string; message?: string };
+			const reason = describeNetworkError(code) ?? redactSecrets(String(message), [apiKey]);
+			throw new Error(`Could not get an OMI access token from ${baseUrl}: ${reason}. Check the base URL.`);
 		}
 		const token = answer?.payload?.access_token;
 		if (answer?.status_code !== OMI_SUCCESS || !token) {
@@ -125,15 +128,14 @@ export class OmiCallApi implements ICredentialType {
 
 	authenticate: IAuthenticate = async (credentials, requestOptions) => {
 		const apiKey = String(credentials.apiKey ?? '');
+		const { [FORCE_RENEWAL_HEADER]: renewToken, ...headers } = (requestOptions.headers ?? {}) as IDataObject;
+		const token = renewToken ? 'renew' : String(credentials.accessToken ?? '');
 		const target = `${requestOptions.baseURL ?? ''}${requestOptions.url}`;
 		// Each endpoint family gets only the secret it needs (shared/omi-api.md §1).
 		const secretHeaders: IDataObject = target.includes('/api/ai/')
 			? { apiKey }
-			: { 'x-api-key': apiKey, Authorization: `Bearer ${String(credentials.accessToken ?? '')}` };
-		return {
-			...requestOptions,
-			headers: { ...(requestOptions.headers ?? {}), ...secretHeaders },
-		};
+			: { 'x-api-key': apiKey, Authorization: `Bearer ${token}` };
+		return { ...requestOptions, headers: { ...headers, ...secretHeaders } };
 	};
 
 	test: ICredentialTestRequest = {

@@ -1,5 +1,3 @@
-import { NodeApiError } from 'n8n-workflow';
-
 import { TestN8n, omiWorkflow } from './harness/engine';
 import { addOmiCredential, useSandbox } from './harness/sandbox';
 import { captureLogs, everyText } from './harness/secrets';
@@ -106,6 +104,33 @@ describe('OmiCallApi credential', () => {
 			expect(statuses).toEqual([200, 401, 200]);
 		});
 
+		it('is fetched again when OMI refuses it with HTTP 200 and token_expired', async () => {
+			const n8n = new TestN8n();
+			const credential = addOmiCredential(n8n, sandbox());
+			const workflow = omiWorkflow([{}], listScripts, credential);
+			await n8n.run(workflow);
+			sandbox().control.addFault({
+				path: '/api/call_bot/script/list',
+				fault: { type: 'envelope-error', message: 'token_expired' },
+			});
+
+			const result = await n8n.run(workflow);
+
+			expect(result.error).toBeUndefined();
+			expect(result.output('OMI AI').length).toBeGreaterThan(0);
+			expect(sandbox().control.stats().authRequests).toBe(2);
+			const calls = sandbox()
+				.control.requests()
+				.filter((request) => request.path === '/api/call_bot/script/list');
+			expect(calls.map((call) => call.status)).toEqual([200, 200, 401, 200]);
+			expect(calls.map((call) => Object.keys(call.headers).filter((name) => name.includes('renewal')))).toEqual([
+				[],
+				[],
+				[],
+				[],
+			]);
+		});
+
 		it('survives a short token lifetime over many runs', async () => {
 			const n8n = new TestN8n();
 			const credential = addOmiCredential(n8n, sandbox());
@@ -122,12 +147,13 @@ describe('OmiCallApi credential', () => {
 
 	describe('secrets', () => {
 		const apiKey = 'SECRET-omi-key-7f3a9c21';
+		const keyedSandbox = useSandbox({ apiKey });
 
 		async function runAndCollect(prepare: () => void, settings = {}) {
 			const logs = captureLogs();
 			try {
 				const n8n = new TestN8n();
-				const credential = addOmiCredential(n8n, sandbox(), { apiKey });
+				const credential = addOmiCredential(n8n, keyedSandbox(), { apiKey });
 				prepare();
 				const result = await n8n.run(omiWorkflow([{}], listScripts, credential, settings));
 				const token = String(n8n.credentials.stored('omi-1').accessToken ?? '');
@@ -138,17 +164,18 @@ describe('OmiCallApi credential', () => {
 		}
 
 		it.each([
-			['an OMI -9999 envelope', { type: 'envelope-error', message: 'permission_denied' }],
-			['an HTTP 500', { type: 'http', status: 500, body: 'internal error' }],
-			['a malformed JSON answer', { type: 'malformed-json' }],
-			['a dropped connection', { type: 'drop' }],
-		] as const)('never appear in the error, its description, the output or the logs after %s', async (_name, fault) => {
+			['an OMI -9999 envelope', { type: 'envelope-error', message: 'permission_denied' }, 'OMI answered: permission_denied'],
+			['an HTTP 500', { type: 'http', status: 500, body: 'internal error' }, 'OMI answered with HTTP 500'],
+			['a malformed JSON answer', { type: 'malformed-json' }, 'OMI sent an answer that is not valid JSON'],
+			['a dropped connection', { type: 'drop' }, 'Could not complete the request to OMI: the connection was closed'],
+		] as const)('never appear in the error, its description, the output or the logs after %s', async (_name, fault, says) => {
 			const { result, token, logs } = await runAndCollect(() =>
-				sandbox().control.addFault({ path: '/api/call_bot/script/list', times: 2, fault }),
+				keyedSandbox().control.addFault({ path: '/api/call_bot/script/list', times: 2, fault }),
 			);
 
-			expect(result.error).toBeInstanceOf(NodeApiError);
+			expect(result.error?.message).toContain(says);
 			expect(result.error?.message).toMatch(/\[item 0\]$/);
+			expect(result.error?.description).toBeTruthy();
 			const everything = [everyText(result.error), everyText(result.run), logs].join('\n');
 			expect(everything).not.toContain(apiKey);
 			expect(token.length).toBeGreaterThan(20);
@@ -158,7 +185,7 @@ describe('OmiCallApi credential', () => {
 		it('never appear in Continue On Fail error items', async () => {
 			const { result, token } = await runAndCollect(
 				() =>
-					sandbox().control.addFault({
+					keyedSandbox().control.addFault({
 						path: '/api/call_bot/script/list',
 						fault: { type: 'envelope-error', message: 'permission_denied' },
 					}),
@@ -178,7 +205,7 @@ describe('OmiCallApi credential', () => {
 			const logs = captureLogs();
 			try {
 				const n8n = new TestN8n();
-				const credential = addOmiCredential(n8n, sandbox(), { apiKey: 'SECRET-wrong-key-0042' });
+				const credential = addOmiCredential(n8n, keyedSandbox(), { apiKey: 'SECRET-wrong-key-0042' });
 				const result = await n8n.run(omiWorkflow([{}], listScripts, credential));
 
 				expect(result.error?.message).toContain('api_key_invalid');

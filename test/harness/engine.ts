@@ -56,7 +56,7 @@ export class TestN8n {
 		this.nodeTypes = new TestNodeTypes(extraNodeTypes);
 	}
 
-	additionalData(workflowData: IWorkflowBase, executionId = randomUUID()): IWorkflowExecuteAdditionalData {
+	additionalData(workflowData: IWorkflowBase, executionId: string = randomUUID()): IWorkflowExecuteAdditionalData {
 		return {
 			credentialsHelper: this.credentials,
 			hooks: new ExecutionLifecycleHooks('manual', executionId, workflowData),

@@ -4,6 +4,7 @@ import type {
 	INodeTypes,
 	IVersionedNodeType,
 	INodeExecutionData,
+	INodeTypeDescription,
 	IDataObject,
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
@@ -15,7 +16,7 @@ import { OmiAi } from '../../nodes/OmiAi/OmiAi.node';
  * workflow and emits the items given in its `items` parameter.
  */
 class TestItems implements INodeType {
-	description = {
+	description: INodeTypeDescription = {
 		displayName: 'Test Items',
 		name: 'testItems',
 		group: ['input'],
@@ -24,7 +25,7 @@ class TestItems implements INodeType {
 		defaults: { name: 'Start' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		properties: [{ displayName: 'Items', name: 'items', type: 'json' as const, default: '[{}]' }],
+		properties: [{ displayName: 'Items', name: 'items', type: 'json', default: '[{}]' }],
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

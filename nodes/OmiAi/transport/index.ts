@@ -10,7 +10,15 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import { OMI_SUCCESS, describeOmiError, redactSecrets, resolveOmiUrls } from './vendor';
+import {
+	OMI_SUCCESS,
+	OMI_TOKEN_REFUSED,
+	FORCE_RENEWAL_HEADER,
+	describeNetworkError,
+	describeOmiError,
+	redactSecrets,
+	resolveOmiUrls,
+} from './vendor';
 
 export const OMI_CREDENTIAL_TYPE = 'omiCallApi';
 
@@ -39,15 +47,6 @@ interface OmiEnvelope {
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
-
-const NETWORK_ERROR_TEXT: Record<string, string> = {
-	ECONNREFUSED: 'OMI could not be reached (connection refused). Check the base URL in the credential.',
-	ENOTFOUND: 'The OMI host name could not be resolved. Check the base URL in the credential.',
-	ECONNRESET: 'The connection to OMI was closed before it answered.',
-	ECONNABORTED: 'OMI did not answer in time.',
-	ETIMEDOUT: 'OMI did not answer in time.',
-	EPIPE: 'The connection to OMI was closed while the request was being sent.',
-};
 
 function parseEnvelope(body: unknown): OmiEnvelope | undefined {
 	if (body && typeof body === 'object' && !Array.isArray(body)) return body as OmiEnvelope;
@@ -78,17 +77,20 @@ function describeTransportFailure(error: unknown): FailureDetails {
 		cause?: { code?: string; response?: { status?: number; data?: unknown } };
 		code?: string;
 	};
-	const status = err.httpCode ?? (err.cause?.response?.status ? String(err.cause.response.status) : undefined);
+	// n8n puts a network code such as ECONNRESET into httpCode when there was no answer.
+	const httpCode = /^\d{3}$/.test(String(err.httpCode)) ? String(err.httpCode) : undefined;
+	const status = httpCode ?? (err.cause?.response?.status ? String(err.cause.response.status) : undefined);
 	const envelope = parseEnvelope(err.context?.data ?? err.cause?.response?.data);
 	const omiCode = envelope?.message ?? envelope?.error;
 	if (omiCode) {
 		return { ...describeOmiError(String(omiCode)), httpCode: status ?? undefined, omiCode: String(omiCode) };
 	}
-	const networkCode = err.cause?.code ?? err.code;
-	if (networkCode && NETWORK_ERROR_TEXT[networkCode]) {
+	const networkProblem = describeNetworkError(err.cause?.code ?? err.code ?? err.httpCode ?? undefined);
+	if (networkProblem) {
 		return {
-			message: NETWORK_ERROR_TEXT[networkCode],
-			description: `Network error ${networkCode}. n8n's "Retry On Fail" setting on this node can ride out short outages.`,
+			message: `Could not complete the request to OMI: ${networkProblem}`,
+			description:
+				'Check the base URLs in the credential. For short outages, turn on "Retry On Fail" in the node\'s settings.',
 		};
 	}
 	if (status) {
@@ -138,14 +140,21 @@ export async function omiApiRequest<T = unknown>(this: OmiContext, request: OmiR
 		timeout: request.timeoutMs ?? DEFAULT_TIMEOUT_MS,
 	};
 
-	let body: unknown;
-	try {
-		body = await this.helpers.httpRequestWithAuthentication.call(this, OMI_CREDENTIAL_TYPE, options);
-	} catch (error) {
-		return fail(describeTransportFailure(error));
-	}
+	const send = async (renewToken: boolean) => {
+		const headers = renewToken ? { ...(options.headers ?? {}), [FORCE_RENEWAL_HEADER]: '1' } : options.headers;
+		try {
+			return parseEnvelope(
+				await this.helpers.httpRequestWithAuthentication.call(this, OMI_CREDENTIAL_TYPE, { ...options, headers }),
+			);
+		} catch (error) {
+			return fail(describeTransportFailure(error));
+		}
+	};
 
-	const envelope = parseEnvelope(body);
+	let envelope = await send(false);
+	if (request.api === 'callbot' && OMI_TOKEN_REFUSED.includes(String(envelope?.message))) {
+		envelope = await send(true);
+	}
 	if (!envelope) {
 		return fail({
 			message: 'OMI sent an answer that is not valid JSON',

@@ -22,6 +22,18 @@ export const OMI_HOSTS: Record<Exclude<OmiEnvironment, 'custom'>, { baseUrl: str
 
 export const OMI_SUCCESS = 9999;
 
+/** Codes with which OMI refuses the access token rather than the API key. */
+export const OMI_TOKEN_REFUSED = ['token_expired', 'auth_invalid'];
+
+/**
+ * n8n renews an expirable credential only after an HTTP 401. OMI may refuse a
+ * token with HTTP 200 and `token_expired` instead; the transport then repeats
+ * the request with this marker, the credential swaps the stale token for one
+ * OMI is sure to answer with 401, and n8n's own renewal takes over. The marker
+ * never leaves n8n.
+ */
+export const FORCE_RENEWAL_HEADER = 'x-n8n-omi-force-renewal';
+
 export interface OmiUrls {
 	/** Host of /api/auth and the callBot endpoints. */
 	baseUrl: string;
@@ -74,6 +86,21 @@ export function describeOmiError(code: string): { message: string; description: 
 		message: `OMI answered: ${code}`,
 		description: hint ?? 'OMI refused the request. The message above is OMI\'s own reason.',
 	};
+}
+
+const NETWORK_ERROR_TEXT: Record<string, string> = {
+	ECONNREFUSED: 'the connection was refused',
+	ENOTFOUND: 'the host name could not be resolved',
+	EAI_AGAIN: 'the host name could not be resolved',
+	ECONNRESET: 'the connection was closed before OMI answered',
+	EPIPE: 'the connection was closed while the request was being sent',
+	ECONNABORTED: 'OMI did not answer in time',
+	ETIMEDOUT: 'OMI did not answer in time',
+};
+
+/** Plain words for a network failure code, or undefined for anything else. */
+export function describeNetworkError(code: string | undefined): string | undefined {
+	return code ? NETWORK_ERROR_TEXT[code] : undefined;
 }
 
 /** Removes every occurrence of the given secrets from a text that may reach the user. */

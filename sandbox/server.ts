@@ -1,0 +1,140 @@
+/**
+ * OMI sandbox: a local stand-in for the OMI API (shared/omi-api.md) over real
+ * HTTP, so tests, benchmarks and demos run without an OMI account. Dev only.
+ *
+ *   const sandbox = await startSandbox({ port: 0, resultDelayMs: 50 });
+ *   // point the credential at sandbox.url, use sandbox.apiKey
+ *   await sandbox.close();
+ */
+
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import { createControl, handleControlRequest } from './control';
+import { REQUEST_LOG_LIMIT, createState, type Core, type SandboxState } from './core';
+import { drain, sendFail } from './envelope';
+import { FaultBook, applyFault } from './faults';
+import { handleApiRequest } from './routes';
+import { CancellableTimers } from './timers';
+import { TokenIssuer } from './tokens';
+import type { RequestLogEntry, Sandbox, SandboxOptions } from './types';
+import { WebhookDispatcher } from './webhooks';
+
+export * from './types';
+export { buildResult } from './generate';
+
+export const SANDBOX_DEFAULTS = {
+	port: 3990,
+	host: '127.0.0.1',
+	apiKey: 'sandbox-api-key',
+	tokenTtlMs: 24 * 60 * 60 * 1000,
+	resultDelayMs: 2000,
+	webhookRetryMs: 1000,
+	webhookMaxAttempts: 10,
+	analyzedLogsPerSession: 120,
+} as const;
+
+function logRequest(state: SandboxState, req: IncomingMessage, path: string, url: URL): RequestLogEntry {
+	const headers: Record<string, string> = {};
+	for (const [name, value] of Object.entries(req.headers)) {
+		if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+	}
+	const entry: RequestLogEntry = {
+		method: req.method ?? 'GET',
+		path,
+		query: Object.fromEntries(url.searchParams),
+		headers,
+		status: null,
+		at: Date.now(),
+	};
+	state.requests.push(entry);
+	if (state.requests.length > REQUEST_LOG_LIMIT) state.requests.shift();
+	return entry;
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+	return new Promise((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(port, host, () => {
+			server.off('error', reject);
+			resolve();
+		});
+	});
+}
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+	const host = options.host ?? SANDBOX_DEFAULTS.host;
+	const apiKey = options.apiKey ?? SANDBOX_DEFAULTS.apiKey;
+	const log = options.log ?? (() => undefined);
+	const core: Core = {
+		options: {
+			apiKey,
+			resultDelayMs: Math.max(0, options.resultDelayMs ?? SANDBOX_DEFAULTS.resultDelayMs),
+			dncPhones: new Set((options.dncPhones ?? []).map((p) => p.trim())),
+			invalidPhones: new Set((options.invalidPhones ?? []).map((p) => p.trim())),
+			analyzedLogsPerSession: Math.max(0, options.analyzedLogsPerSession ?? SANDBOX_DEFAULTS.analyzedLogsPerSession),
+		},
+		state: createState(),
+		tokens: new TokenIssuer(options.tokenTtlMs ?? SANDBOX_DEFAULTS.tokenTtlMs),
+		webhooks: new WebhookDispatcher({
+			retryMs: Math.max(0, options.webhookRetryMs ?? SANDBOX_DEFAULTS.webhookRetryMs),
+			maxAttempts: Math.max(1, options.webhookMaxAttempts ?? SANDBOX_DEFAULTS.webhookMaxAttempts),
+			log,
+		}),
+		faults: new FaultBook(),
+		timers: new CancellableTimers(),
+		log,
+	};
+	const control = createControl(core);
+
+	async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+		const started = Date.now();
+		// Built by hand rather than with a base URL, so that a path like "//x" stays a path.
+		const url = new URL(`http://sandbox.invalid${req.url ?? '/'}`);
+		const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname;
+		const method = req.method ?? 'GET';
+		res.on('close', () => {
+			// The path only: the query of /api/auth carries the API key.
+			log(`${method} ${path} ${res.writableFinished ? res.statusCode : 'dropped'} ${Date.now() - started}ms`);
+		});
+
+		if (path === '/_sandbox' || path.startsWith('/_sandbox/')) return handleControlRequest(control, req, res, path);
+
+		const entry = logRequest(core.state, req, path, url);
+		res.on('finish', () => {
+			entry.status = res.statusCode;
+		});
+		const fault = core.faults.take(method, path);
+		if (fault && (await applyFault(fault, req, res, core.timers)) === 'handled') return;
+		await handleApiRequest({ req, res, url, core }, path);
+	}
+
+	const server = createServer((req, res) => {
+		handle(req, res).catch((error: unknown) => {
+			log(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+			sendFail(res, 'internal_error', 500);
+			drain(req);
+		});
+	});
+	await listen(server, options.port ?? SANDBOX_DEFAULTS.port, host);
+	const { port } = server.address() as AddressInfo;
+
+	let closing: Promise<void> | undefined;
+	const shutdown = async () => {
+		core.webhooks.close();
+		core.timers.cancelAll();
+		await new Promise<void>((resolve) => {
+			server.close(() => resolve());
+			// Idle keep-alive sockets would otherwise hold close() open for seconds.
+			server.closeAllConnections();
+		});
+	};
+
+	return {
+		url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+		port,
+		apiKey,
+		control,
+		close: () => (closing ??= shutdown()),
+	};
+}

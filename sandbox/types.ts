@@ -1,0 +1,242 @@
+/**
+ * Public types of the OMI sandbox. server.ts re-exports all of them, so
+ * callers only ever import from './sandbox/server'.
+ */
+
+export interface SandboxOptions {
+	/** 0 = random free port (tests use 0). Default 3990. */
+	port?: number;
+	/** Default '127.0.0.1'. */
+	host?: string;
+	/** Default 'sandbox-api-key'. */
+	apiKey?: string;
+	/** Lifetime of access tokens, default 24 h. */
+	tokenTtlMs?: number;
+	/** Delay between an upload and the POST of its result to the registered webhook, default 2000. */
+	resultDelayMs?: number;
+	/** Pause between delivery retries, default 1000. */
+	webhookRetryMs?: number;
+	/** Default 10. */
+	webhookMaxAttempts?: number;
+	/** Phones answered with error_code "number_dnc". */
+	dncPhones?: string[];
+	/** Phones answered with error_code "invalid_phone_number". */
+	invalidPhones?: string[];
+	/** Generated analysed-log entries per ref_uuid, default 120. */
+	analyzedLogsPerSession?: number;
+	/** Optional request logger; silent when absent. */
+	log?: (line: string) => void;
+}
+
+export type DeliveryKind = 'transcription' | 'analysis';
+
+export type UploadEndpoint = 'speech_to_text' | 'call_analyze';
+
+export type Fault =
+	| { type: 'latency'; ms: number }
+	| { type: 'http'; status: number; body?: string }
+	/** HTTP 200 with status_code -9999 and this message. */
+	| { type: 'envelope-error'; message: string }
+	/** HTTP 200 with a truncated JSON body. */
+	| { type: 'malformed-json' }
+	/** Destroys the socket without answering; when the request has a body, after its first chunk. */
+	| { type: 'drop' };
+
+export interface FaultRule {
+	/** Any method when absent; compared case-insensitively. */
+	method?: string;
+	/** Exact pathname, or a prefix when it ends with '*'. */
+	path: string;
+	/** How many matching requests get the fault, default 1. */
+	times?: number;
+	/** Let this many matching requests through first, default 0. */
+	skip?: number;
+	fault: Fault;
+}
+
+/** A rule as the sandbox holds it, with how much of it is left. */
+export interface ActiveFaultRule extends Required<Omit<FaultRule, 'method'>> {
+	method: string | null;
+	/** Matching requests seen so far, including skipped ones. */
+	seen: number;
+	/** Requests that got the fault so far. */
+	applied: number;
+}
+
+export interface UploadRecord {
+	endpoint: UploadEndpoint;
+	trackingId: string;
+	fileName: string;
+	/** Content type of the file part as the client declared it. */
+	contentType: string;
+	size: number;
+	/** Hex sha256 of the file part's bytes. */
+	sha256: string;
+	/** Every text field of the form, tracking_id included. */
+	fields: Record<string, string>;
+	/** Epoch ms. */
+	receivedAt: number;
+}
+
+export interface WordAlignment {
+	word: string;
+	start: number;
+	end: number;
+}
+
+export interface TranscriptionResult {
+	tracking_id: string;
+	text: string;
+	from: string;
+	to: string;
+	/** JSON string of WordAlignment[]. */
+	word_alignment: string;
+}
+
+export type Sentiment = 'positive' | 'neutral' | 'negative';
+export type Speaker = 'STAFF' | 'CUSTOMER';
+
+export interface CriteriaScore {
+	criteria: string;
+	passed: boolean;
+	score: number;
+	max_score: number;
+}
+
+export interface QualityScore {
+	score: number;
+	max_score: number;
+	passed: string[];
+	failed: string[];
+}
+
+export interface UtteranceAnalytics {
+	speaker: Speaker;
+	text: string;
+	start: number;
+	end: number;
+	sentiment: Sentiment;
+}
+
+export interface AnalysisResult {
+	tracking_id: string;
+	analyst_results: {
+		topic: string;
+		duration: number;
+		staff_talk_time: number;
+		customer_talk_time: number;
+		silence_time: number;
+		staff_talk_ratio: number;
+		overall_sentiment: Sentiment;
+		staff_score: number;
+		customer_score: number;
+		keywords_found: number;
+		utterances: number;
+		language: 'vi';
+	};
+	criteria_classification_result: {
+		criteria_set_name: string;
+		total_score: number;
+		max_score: number;
+		results: CriteriaScore[];
+	};
+	customer_talk_time: number;
+	staff_talk_time: number;
+	/** JSON string of WordAlignment[]. */
+	customer_word_alignments: string;
+	staff_word_alignments: { speaker: 'STAFF'; word_count: number; words: WordAlignment[] };
+	keyword_count: Record<string, number>;
+	/** JSON string of { summary, sentiment, customer_intent, next_action }. */
+	nl_analyze_result: string;
+	quality_evaluation_result: { STAFF: QualityScore; CUSTOMER: QualityScore };
+	result_nlp_analytics: UtteranceAnalytics[];
+}
+
+export type ResultBody = TranscriptionResult | AnalysisResult;
+
+export interface DeliveryRecord {
+	id: string;
+	/** null when no webhook was registered when the result was due. */
+	url: string | null;
+	kind: DeliveryKind;
+	trackingId: string;
+	attempts: number;
+	/** HTTP status of the last attempt; null when it got no answer. */
+	lastStatus: number | null;
+	/** Why the last attempt failed (connection error, timeout, no webhook); null otherwise. */
+	lastError: string | null;
+	delivered: boolean;
+	/** false while attempts are still due. */
+	done: boolean;
+	body: ResultBody;
+}
+
+export interface RequestLogEntry {
+	method: string;
+	path: string;
+	query: Record<string, string>;
+	/** Lower-cased names, full values (repeated headers joined with ', '). */
+	headers: Record<string, string>;
+	/** null while unanswered or when the socket was dropped. */
+	status: number | null;
+	/** Epoch ms. */
+	at: number;
+}
+
+export interface PhoneError {
+	phone: string;
+	error_code: 'number_dnc' | 'invalid_phone_number';
+	message: string;
+}
+
+export interface CallbotSession {
+	autocallId: string;
+	/** The `cid` query parameter; null when absent. */
+	cidQuery: string | null;
+	body: Record<string, unknown>;
+	errors: PhoneError[];
+	/** Phones of the contacts that were not rejected, in request order. */
+	acceptedPhones: string[];
+	/** Epoch ms. */
+	createdAt: number;
+}
+
+export interface WebhookState {
+	current: string | null;
+	history: string[];
+}
+
+export interface SandboxStats {
+	authRequests: number;
+	tokensIssued: number;
+	uploads: number;
+	deliveries: number;
+}
+
+/** Every getter returns a copy: callers cannot change the sandbox's state through it. */
+export interface SandboxControl {
+	reset(): void;
+	/** Throws when the rule is malformed. */
+	addFault(rule: FaultRule): void;
+	clearFaults(): void;
+	faults(): ActiveFaultRule[];
+	expireTokens(): void;
+	uploads(): UploadRecord[];
+	webhook(): WebhookState;
+	deliveries(): DeliveryRecord[];
+	/** Builds the result for the tracking id and POSTs it now; resolves once delivered or given up. */
+	deliver(kind: DeliveryKind, trackingId: string, url?: string): Promise<DeliveryRecord>;
+	requests(): RequestLogEntry[];
+	sessions(): CallbotSession[];
+	stats(): SandboxStats;
+}
+
+export interface Sandbox {
+	/** e.g. http://127.0.0.1:41234 */
+	url: string;
+	port: number;
+	apiKey: string;
+	control: SandboxControl;
+	/** Stops the server, cancels pending deliveries and timers, closes keep-alive sockets. */
+	close(): Promise<void>;
+}
