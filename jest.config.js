@@ -6,6 +6,7 @@ module.exports = {
 	testMatch: ['**/*.test.ts'],
 	setupFiles: ['<rootDir>/test/setup-env.ts'],
 	testTimeout: 60_000,
+	reporters: ['default', '<rootDir>/test/summary-reporter.js'],
 	// n8n-core leaves unref'd background handles (HTTP agents, timers) that no
 	// public API closes; every test has finished and asserted by then.
 	forceExit: true,
