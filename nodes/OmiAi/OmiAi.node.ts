@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeType, INodeTypeDescription } from 'n8n-wor
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as callbotScript from './actions/callbotScript';
+import * as recording from './actions/recording';
 import { router } from './actions/router';
 import { searchScripts } from './methods/listSearch';
 
@@ -25,10 +26,14 @@ export class OmiAi implements INodeType {
 				name: 'resource',
 				type: 'options',
 				noDataExpression: true,
-				options: [{ name: 'Callbot Script', value: 'callbotScript' }],
-				default: 'callbotScript',
+				options: [
+					{ name: 'Callbot Script', value: 'callbotScript' },
+					{ name: 'Recording', value: 'recording' },
+				],
+				default: 'recording',
 			},
 			...callbotScript.description,
+			...recording.description,
 		],
 	};
 

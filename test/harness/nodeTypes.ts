@@ -1,3 +1,5 @@
+import { createReadStream } from 'node:fs';
+
 import type {
 	IExecuteFunctions,
 	INodeType,
@@ -11,9 +13,18 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { OmiAi } from '../../nodes/OmiAi/OmiAi.node';
 
+/** A file to attach to a test item as its `data` binary, read from disk as n8n's Read File node would. */
+export interface TestFile {
+	path: string;
+	fileName?: string;
+	mimeType?: string;
+	property?: string;
+}
+
 /**
  * Stands in for n8n's Manual Trigger followed by a Code node: starts the
- * workflow and emits the items given in its `items` parameter.
+ * workflow and emits the items given in its `items` parameter. An item's
+ * `$file` becomes binary data in n8n's binary store.
  */
 class TestItems implements INodeType {
 	description: INodeTypeDescription = {
@@ -30,8 +41,18 @@ class TestItems implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const raw = this.getNodeParameter('items', 0) as string | IDataObject[];
-		const items = (typeof raw === 'string' ? JSON.parse(raw) : raw) as IDataObject[];
-		return [items.map((json) => ({ json, pairedItem: { item: 0 } }))];
+		const items = (typeof raw === 'string' ? JSON.parse(raw) : raw) as Array<IDataObject & { $file?: TestFile }>;
+		const output: INodeExecutionData[] = [];
+		for (const { $file, ...json } of items) {
+			const item: INodeExecutionData = { json, pairedItem: { item: 0 } };
+			if ($file) {
+				const binary = await this.helpers.prepareBinaryData(createReadStream($file.path), $file.fileName, $file.mimeType);
+				if ($file.fileName !== undefined) binary.fileName = $file.fileName;
+				item.binary = { [$file.property ?? 'data']: binary };
+			}
+			output.push(item);
+		}
+		return [output];
 	}
 }
 

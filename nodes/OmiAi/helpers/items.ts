@@ -24,27 +24,41 @@ export function errorItem(error: Error & { description?: string | null }, itemIn
 }
 
 /**
- * Runs one request per input item. Every result is linked to its item
- * (pairedItem); a failure either becomes an error item (Continue On Fail)
- * or stops the node naming the item.
+ * Runs one request per input item, up to `concurrency` at a time, and keeps
+ * the output in input order. Every result is linked to its item (pairedItem);
+ * a failure either becomes an error item (Continue On Fail) or stops the node
+ * naming the item — the first failing item, whatever finished first.
  */
 export async function mapItems(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
 	perItem: (itemIndex: number) => Promise<IDataObject | IDataObject[]>,
+	concurrency = 1,
 ): Promise<INodeExecutionData[]> {
-	const output: INodeExecutionData[] = [];
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		try {
-			const result = await perItem(itemIndex);
-			for (const json of Array.isArray(result) ? result : [result]) {
-				output.push({ json, pairedItem: { item: itemIndex } });
+	const outputs: INodeExecutionData[][] = new Array(items.length);
+	const failures: Array<NodeApiError | NodeOperationError> = [];
+	let next = 0;
+	const worker = async () => {
+		while (next < items.length && (failures.length === 0 || this.continueOnFail())) {
+			const itemIndex = next++;
+			try {
+				const result = await perItem(itemIndex);
+				outputs[itemIndex] = (Array.isArray(result) ? result : [result]).map((json) => ({
+					json,
+					pairedItem: { item: itemIndex },
+				}));
+			} catch (error) {
+				const nodeError = attachItemIndex.call(this, error, itemIndex);
+				if (this.continueOnFail()) outputs[itemIndex] = [errorItem(nodeError, itemIndex)];
+				else failures.push(nodeError);
 			}
-		} catch (error) {
-			const nodeError = attachItemIndex.call(this, error, itemIndex);
-			if (!this.continueOnFail()) throw nodeError;
-			output.push(errorItem(nodeError, itemIndex));
 		}
+	};
+	await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker));
+	if (failures.length > 0) {
+		throw failures.reduce((first, failure) =>
+			(failure.context.itemIndex as number) < (first.context.itemIndex as number) ? failure : first,
+		);
 	}
-	return output;
+	return outputs.flat();
 }

@@ -1,0 +1,143 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { mapItems } from '../../helpers/items';
+import { omiApiRequest } from '../../transport';
+import { StreamedMultipartBody } from '../../transport/multipart';
+import { recordingFromBinary, recordingFromUrl } from './source';
+
+/** The parameters Transcribe and Analyze Call share: both upload one recording per item. */
+export const uploadProperties: INodeProperties[] = [
+	{
+		displayName: 'Recording Source',
+		name: 'source',
+		type: 'options',
+		options: [
+			{
+				name: 'Binary File',
+				value: 'binary',
+				description: 'A file from an earlier node: Google Drive, an HTTP download, an email attachment',
+			},
+			{
+				name: 'Recording URL',
+				value: 'url',
+				description: 'A link to the recording, which the node downloads and forwards to OMI',
+			},
+		],
+		default: 'binary',
+	},
+	{
+		displayName: 'Input Binary Field',
+		name: 'binaryPropertyName',
+		type: 'string',
+		default: 'data',
+		required: true,
+		hint: 'The name of the binary field that holds the recording (.wav, .mp3 or .m4a)',
+		displayOptions: { show: { source: ['binary'] } },
+	},
+	{
+		displayName: 'Recording URL',
+		name: 'recordingUrl',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. https://example.com/calls/2024-05-01-0912.mp3',
+		description: 'Public http(s) link to a .wav, .mp3 or .m4a recording',
+		displayOptions: { show: { source: ['url'] } },
+	},
+	{
+		displayName: 'Tracking ID',
+		name: 'trackingId',
+		type: 'string',
+		default: "={{ 'n8n-' + $execution.id + '-' + $itemIndex }}",
+		description:
+			'Sent with the recording and echoed in the result, so the OMI AI Trigger can match result to call. Set it to your own ID, for example a CRM call ID, to match on it later.',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Concurrency',
+				name: 'concurrency',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 50 },
+				default: 5,
+				description: 'How many recordings to upload at the same time. The output keeps the input order.',
+			},
+			{
+				displayName: 'Timeout (Seconds)',
+				name: 'timeoutSeconds',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: 300,
+				description: 'How long a download or upload may stay silent before it is given up',
+			},
+		],
+	},
+];
+
+export interface UploadTarget {
+	operation: 'transcribe' | 'analyzeCall';
+	path: '/api/ai/speech_to_text' | '/api/ai/call_analyze';
+}
+
+export async function uploadRecordings(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+	target: UploadTarget,
+): Promise<INodeExecutionData[]> {
+	const { concurrency = 5, timeoutSeconds = 300 } = this.getNodeParameter('options', 0, {}) as IDataObject as {
+		concurrency?: number;
+		timeoutSeconds?: number;
+	};
+	const timeoutMs = timeoutSeconds * 1000;
+
+	return await mapItems.call(
+		this,
+		items,
+		async (itemIndex) => {
+			const trackingId = String(this.getNodeParameter('trackingId', itemIndex, '')).trim();
+			if (!trackingId) {
+				throw new NodeOperationError(this.getNode(), `The Tracking ID of item ${itemIndex} is empty`, {
+					itemIndex,
+					description: 'OMI needs a tracking ID to return the result. Leave the default or map an ID.',
+				});
+			}
+			const source = this.getNodeParameter('source', itemIndex) as 'binary' | 'url';
+			const recording =
+				source === 'url'
+					? await recordingFromUrl.call(this, itemIndex, this.getNodeParameter('recordingUrl', itemIndex) as string, timeoutMs)
+					: await recordingFromBinary.call(
+							this,
+							items,
+							itemIndex,
+							this.getNodeParameter('binaryPropertyName', itemIndex) as string,
+						);
+
+			const body = new StreamedMultipartBody({ tracking_id: trackingId }, 'file', recording);
+			const response = await omiApiRequest.call(this, {
+				method: 'POST',
+				api: 'ai',
+				path: target.path,
+				body: body as unknown as IDataObject,
+				headers: { 'Content-Type': body.type },
+				itemIndex,
+				timeoutMs,
+			});
+			return {
+				trackingId,
+				operation: target.operation,
+				fileName: recording.fileName,
+				fileSize: recording.size,
+				contentType: recording.contentType,
+				source: recording.source,
+				response: response as IDataObject,
+			};
+		},
+		concurrency,
+	);
+}

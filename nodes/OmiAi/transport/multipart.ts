@@ -1,0 +1,63 @@
+import { randomBytes } from 'crypto';
+
+/** A file whose bytes are produced on demand, so that a retry can send them again. */
+export interface StreamedFile {
+	fileName: string;
+	contentType: string;
+	/** Exact byte count: multipart needs it for Content-Length. */
+	size: number;
+	open: () => Promise<AsyncIterable<Uint8Array> | Iterable<Uint8Array>>;
+}
+
+const CRLF = '\r\n';
+
+const quoted = (value: string) => value.replace(/[\r\n"\\]/g, (char) => encodeURIComponent(char));
+
+/**
+ * A multipart/form-data body that n8n's HTTP helpers send as a stream.
+ *
+ * Community nodes may not bring `form-data` or import `stream`, but n8n hands
+ * the body to axios, which streams any Blob through `blob.stream()` with the
+ * Content-Length taken from `blob.size`. This object is such a Blob: the
+ * fields and the file are produced part by part as the socket drains, so
+ * memory stays flat however large the recording is, and every attempt
+ * (n8n's Retry On Fail, a re-send after 401) opens the file afresh.
+ */
+export class StreamedMultipartBody {
+	readonly [Symbol.toStringTag] = 'Blob';
+
+	readonly type: string;
+
+	readonly size: number;
+
+	private readonly head: Buffer;
+
+	private readonly tail: Buffer;
+
+	constructor(
+		fields: Record<string, string>,
+		fileField: string,
+		private readonly file: StreamedFile,
+	) {
+		const boundary = `----n8nOmiBoundary${randomBytes(12).toString('hex')}`;
+		this.type = `multipart/form-data; boundary=${boundary}`;
+		const fieldParts = Object.entries(fields).map(
+			([name, value]) =>
+				`--${boundary}${CRLF}Content-Disposition: form-data; name="${quoted(name)}"${CRLF}${CRLF}${value}${CRLF}`,
+		);
+		this.head = Buffer.from(
+			fieldParts.join('') +
+				`--${boundary}${CRLF}` +
+				`Content-Disposition: form-data; name="${quoted(fileField)}"; filename="${quoted(file.fileName)}"${CRLF}` +
+				`Content-Type: ${file.contentType}${CRLF}${CRLF}`,
+		);
+		this.tail = Buffer.from(`${CRLF}--${boundary}--${CRLF}`);
+		this.size = this.head.length + file.size + this.tail.length;
+	}
+
+	async *stream(): AsyncGenerator<Uint8Array> {
+		yield this.head;
+		for await (const chunk of await this.file.open()) yield chunk;
+		yield this.tail;
+	}
+}

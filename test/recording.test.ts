@@ -1,0 +1,249 @@
+import { startBinaryStore } from './harness/binaryStore';
+import { TestN8n, omiWorkflow } from './harness/engine';
+import { makeEmptyFile, makeRecording, startFileServer } from './harness/files';
+import { addOmiCredential, useSandbox } from './harness/sandbox';
+
+const transcribe = { resource: 'recording', operation: 'transcribe' };
+const analyze = { resource: 'recording', operation: 'analyzeCall' };
+
+describe('OMI AI › Recording', () => {
+	const sandbox = useSandbox();
+	beforeAll(startBinaryStore);
+
+	function setUp() {
+		const n8n = new TestN8n();
+		return { n8n, credential: addOmiCredential(n8n, sandbox()) };
+	}
+
+	describe('from a binary file', () => {
+		it('streams the file from the binary store to OMI byte for byte, with its name and tracking ID', async () => {
+			const { n8n, credential } = setUp();
+			const file = makeRecording('call-0912.wav', 3 * 1024 * 1024 + 17);
+
+			const result = await n8n.run(
+				omiWorkflow(
+					[{ $file: { path: file.path, fileName: 'call-0912.wav', mimeType: 'audio/wav' }, callId: 'crm-77' }],
+					{ ...transcribe, trackingId: '={{ $json.callId }}' },
+					credential,
+				),
+			);
+
+			expect(result.error).toBeUndefined();
+			expect(result.output('OMI AI')).toEqual([
+				{
+					json: {
+						trackingId: 'crm-77',
+						operation: 'transcribe',
+						fileName: 'call-0912.wav',
+						fileSize: file.size,
+						contentType: 'audio/wav',
+						source: 'binary',
+						response: expect.objectContaining({ tracking_id: 'crm-77' }),
+					},
+					pairedItem: { item: 0 },
+				},
+			]);
+			const [upload] = sandbox().control.uploads();
+			expect(upload).toMatchObject({
+				endpoint: 'speech_to_text',
+				trackingId: 'crm-77',
+				fileName: 'call-0912.wav',
+				contentType: 'audio/wav',
+				size: file.size,
+				sha256: file.sha256,
+			});
+		});
+
+		it('gives every item its own default tracking ID, unique to the execution', async () => {
+			const { n8n, credential } = setUp();
+			const file = makeRecording('short.mp3', 2048);
+			const item = { $file: { path: file.path, fileName: 'short.mp3', mimeType: 'audio/mpeg' } };
+			const { nodes, connections } = omiWorkflow([item, item, item], analyze, credential);
+			nodes[1].parameters.trackingId = "={{ 'n8n-' + $execution.id + '-' + $itemIndex }}";
+
+			const result = await n8n.run({ nodes, connections }, 'exec-4242');
+
+			const ids = result.output('OMI AI').map((output) => output.json.trackingId);
+			expect(ids).toEqual(['n8n-exec-4242-0', 'n8n-exec-4242-1', 'n8n-exec-4242-2']);
+			expect(sandbox().control.uploads().map((upload) => upload.trackingId).sort()).toEqual(ids);
+			expect(sandbox().control.uploads().every((upload) => upload.endpoint === 'call_analyze')).toBe(true);
+		});
+
+		it('uploads items in parallel but keeps the output in input order', async () => {
+			const { n8n, credential } = setUp();
+			const files = [0, 1, 2, 3, 4].map((index) => makeRecording(`parallel-${index}.wav`, 10_000 + index));
+			// The first upload is answered last; the output must not follow the answers.
+			sandbox().control.addFault({
+				path: '/api/ai/speech_to_text',
+				times: 1,
+				fault: { type: 'latency', ms: 400 },
+			});
+
+			const result = await n8n.run(
+				omiWorkflow(
+					files.map((file, index) => ({ $file: { path: file.path, fileName: `parallel-${index}.wav` }, index })),
+					{ ...transcribe, trackingId: '={{ "parallel-" + $json.index }}', options: { concurrency: 5 } },
+					credential,
+				),
+			);
+
+			const output = result.output('OMI AI');
+			expect(output.map((item) => item.json.trackingId)).toEqual(files.map((_, index) => `parallel-${index}`));
+			expect(output.map((item) => item.pairedItem)).toEqual(files.map((_, index) => ({ item: index })));
+			const arrivalOrder = sandbox()
+				.control.uploads()
+				.map((upload) => upload.trackingId);
+			expect(arrivalOrder[arrivalOrder.length - 1]).toBe('parallel-0');
+			for (const [index, file] of files.entries()) {
+				expect(sandbox().control.uploads().find((upload) => upload.trackingId === `parallel-${index}`)?.sha256).toBe(
+					file.sha256,
+				);
+			}
+		});
+
+		it('adds the extension OMI needs when only the type tells the format', async () => {
+			const { n8n, credential } = setUp();
+			const file = makeRecording('no-extension', 4096);
+
+			const result = await n8n.run(
+				omiWorkflow([{ $file: { path: file.path, fileName: 'call-123', mimeType: 'audio/x-m4a' } }], transcribe, credential),
+			);
+
+			expect(result.output('OMI AI')[0].json).toMatchObject({ fileName: 'call-123.m4a', contentType: 'audio/x-m4a' });
+			expect(sandbox().control.uploads()[0]).toMatchObject({ fileName: 'call-123.m4a', size: 4096 });
+		});
+	});
+
+	describe('refused before anything is uploaded', () => {
+		async function expectRefusal(items: object[], parameters: object, message: RegExp) {
+			const { n8n, credential } = setUp();
+			const result = await n8n.run(omiWorkflow(items as never, { ...transcribe, ...parameters }, credential));
+			expect(result.error?.message).toMatch(message);
+			expect(result.error?.description).toBeTruthy();
+			expect(sandbox().control.requests().filter((request) => request.path.startsWith('/api/ai/'))).toEqual([]);
+			return result;
+		}
+
+		it('a file OMI does not accept, by extension or by type', async () => {
+			const ogg = makeRecording('voicemail.ogg', 1000);
+			await expectRefusal(
+				[{ $file: { path: ogg.path, fileName: 'voicemail.ogg', mimeType: 'audio/ogg' } }],
+				{},
+				/^The recording of item 0 is not a format OMI accepts: "voicemail.ogg" has the type audio\/ogg \[item 0\]$/,
+			);
+			await expectRefusal(
+				[{ $file: { path: ogg.path, fileName: 'notes.txt', mimeType: 'application/octet-stream' } }],
+				{},
+				/has the extension \.txt \[item 0\]$/,
+			);
+		});
+
+		it('an item without the binary field, naming the fields it has', async () => {
+			const file = makeRecording('other.wav', 1000);
+			const result = await expectRefusal(
+				[{ $file: { path: file.path, fileName: 'other.wav', property: 'attachment_0' } }],
+				{},
+				/^Item 0 has no binary field "data" \[item 0\]$/,
+			);
+			expect(result.error?.description).toContain('attachment_0');
+		});
+
+		it('an empty file', async () => {
+			await expectRefusal(
+				[{ $file: { path: makeEmptyFile('empty.wav'), fileName: 'empty.wav', mimeType: 'audio/wav' } }],
+				{},
+				/^The recording of item 0 \("empty.wav"\) is empty \[item 0\]$/,
+			);
+		});
+
+		it('an empty tracking ID', async () => {
+			const file = makeRecording('t.wav', 100);
+			await expectRefusal([{ $file: { path: file.path, fileName: 't.wav' } }], { trackingId: '' }, /Tracking ID of item 0 is empty/);
+		});
+	});
+
+	describe('from a recording URL', () => {
+		const recording = makeRecording('from-pbx.mp3', 1024 * 1024 + 5);
+		const files = {
+			'/calls/from-pbx.mp3': { path: recording.path, contentType: 'audio/mpeg' },
+			'/calls/chunked': { path: recording.path, contentType: 'audio/mpeg', chunked: true },
+			'/calls/page.html': { path: recording.path, contentType: 'text/html' },
+		};
+		let server: Awaited<ReturnType<typeof startFileServer>>;
+		beforeAll(async () => (server = await startFileServer(files)));
+		afterAll(async () => await server.close());
+
+		it.each([
+			['with a Content-Length', '/calls/from-pbx.mp3', 'from-pbx.mp3'],
+			['sent in chunks, without a length', '/calls/chunked', 'chunked.mp3'],
+		])('downloads and forwards the recording %s, byte for byte', async (_how, path, fileName) => {
+			const { n8n, credential } = setUp();
+
+			const result = await n8n.run(
+				omiWorkflow([{ url: `${server.url}${path}` }], { ...analyze, source: 'url', recordingUrl: '={{ $json.url }}', trackingId: 'u-1' }, credential),
+			);
+
+			expect(result.error).toBeUndefined();
+			expect(result.output('OMI AI')[0].json).toMatchObject({ fileName, fileSize: recording.size, source: 'url' });
+			expect(sandbox().control.uploads()).toEqual([
+				expect.objectContaining({ endpoint: 'call_analyze', fileName, size: recording.size, sha256: recording.sha256 }),
+			]);
+		});
+
+		it('refuses a page that is not audio, and a link that does not work', async () => {
+			const { n8n, credential } = setUp();
+			const run = async (recordingUrl: string) =>
+				await n8n.run(omiWorkflow([{}], { ...transcribe, source: 'url', recordingUrl }, credential));
+
+			expect((await run(`${server.url}/calls/page.html`)).error?.message).toContain('has the type text/html');
+			expect((await run(`${server.url}/calls/missing.mp3`)).error?.message).toBe(
+				'Could not download the recording of item 0: HTTP 404 [item 0]',
+			);
+			expect((await run('ftp://example.com/a.mp3')).error?.message).toContain('is not a valid http(s) URL');
+			expect(sandbox().control.uploads()).toEqual([]);
+		});
+	});
+
+	describe('OMI errors', () => {
+		function twoItems() {
+			const file = makeRecording('two.wav', 5000);
+			return [0, 1].map((index) => ({ $file: { path: file.path, fileName: 'two.wav' }, index }));
+		}
+
+		it('stop the node at the failing item when Continue On Fail is off', async () => {
+			const { n8n, credential } = setUp();
+			sandbox().control.addFault({
+				path: '/api/ai/speech_to_text',
+				skip: 1,
+				fault: { type: 'envelope-error', message: 'balance_is_not_enough' },
+			});
+
+			const result = await n8n.run(omiWorkflow(twoItems(), { ...transcribe, options: { concurrency: 1 } }, credential));
+
+			expect(result.error?.message).toBe('OMI answered: balance_is_not_enough [item 1]');
+			expect(result.error?.description).toContain('Top up');
+		});
+
+		it('become an error item for that item, with the others uploaded, when Continue On Fail is on', async () => {
+			const { n8n, credential } = setUp();
+			sandbox().control.addFault({
+				path: '/api/ai/speech_to_text',
+				skip: 1,
+				fault: { type: 'envelope-error', message: 'balance_is_not_enough' },
+			});
+
+			const result = await n8n.run(
+				omiWorkflow(twoItems(), { ...transcribe, options: { concurrency: 1 } }, credential, {
+					onError: 'continueRegularOutput',
+				}),
+			);
+
+			const [uploaded, failed] = result.output('OMI AI');
+			expect(uploaded).toMatchObject({ json: { operation: 'transcribe', source: 'binary' }, pairedItem: { item: 0 } });
+			expect(failed).toEqual({
+				json: expect.objectContaining({ error: 'OMI answered: balance_is_not_enough [item 1]' }),
+				pairedItem: { item: 1 },
+			});
+		});
+	});
+});
