@@ -10,6 +10,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
+import { StreamedMultipartBody } from './multipart';
 import {
 	OMI_SUCCESS,
 	OMI_TOKEN_REFUSED,
@@ -138,6 +139,9 @@ export async function omiApiRequest<T = unknown>(this: OmiContext, request: OmiR
 		body: request.body,
 		json: true,
 		timeout: request.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+		// The redirect follower keeps a copy of every byte sent, to replay it
+		// after a redirect: with a streamed recording that is the whole file.
+		disableFollowRedirect: request.body instanceof StreamedMultipartBody,
 	};
 
 	const send = async (renewToken: boolean) => {
