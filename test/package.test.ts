@@ -30,7 +30,16 @@ describe('the published package', () => {
 
 		const outsideDist = paths.filter((path) => !path.startsWith('dist/')).sort();
 		expect(outsideDist).toEqual(['LICENSE', 'README.md', 'package.json']);
-		expect(paths).toEqual(expect.arrayContaining(['dist/icons/omi.svg', 'dist/icons/omi.dark.svg', 'dist/icons/alovoice.svg']));
+		expect(paths).toEqual(
+			expect.arrayContaining([
+				'dist/index.js',
+				'dist/icons/omi.svg',
+				'dist/icons/omi.dark.svg',
+				'dist/icons/alovoice.svg',
+				'dist/nodes/OmiAi/OmiAi.node.js',
+				'dist/nodes/OmiAi/OmiAi.node.json',
+			]),
+		);
 		expect(paths.filter((path) => /sandbox|test\/|\.test\./.test(path))).toEqual([]);
 	});
 });
