@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import { closeSync, createReadStream, mkdtempSync, openSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, mkdtempSync, openSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const folder = mkdtempSync(join(tmpdir(), 'omi-recordings-'));
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
 /** Writes a file of `size` bytes of varied content and returns its path and sha256. */
 export function makeRecording(name: string, size: number): { path: string; size: number; sha256: string } {
