@@ -1,13 +1,10 @@
 import { TestN8n, omiWorkflow } from './harness/engine';
-import { addOmiCredential, useSandbox } from './harness/sandbox';
+import { n8nWithOmiCredential, useSandbox } from './harness/sandbox';
 
 describe('OMI AI › Callbot Script', () => {
 	const sandbox = useSandbox();
 
-	function setUp() {
-		const n8n = new TestN8n();
-		return { n8n, credential: addOmiCredential(n8n, sandbox()) };
-	}
+	const setUp = () => n8nWithOmiCredential(sandbox());
 
 	describe('Get Many', () => {
 		it('returns every script with readable variables, each linked to its input item', async () => {

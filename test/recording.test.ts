@@ -1,7 +1,7 @@
 import { startBinaryStore } from './harness/binaryStore';
-import { TestN8n, omiWorkflow } from './harness/engine';
+import { omiWorkflow } from './harness/engine';
 import { makeEmptyFile, makeRecording, startFileServer } from './harness/files';
-import { addOmiCredential, useSandbox } from './harness/sandbox';
+import { n8nWithOmiCredential, useSandbox } from './harness/sandbox';
 
 const transcribe = { resource: 'recording', operation: 'transcribe' };
 const analyze = { resource: 'recording', operation: 'analyzeCall' };
@@ -10,10 +10,7 @@ describe('OMI AI › Recording', () => {
 	const sandbox = useSandbox();
 	beforeAll(startBinaryStore);
 
-	function setUp() {
-		const n8n = new TestN8n();
-		return { n8n, credential: addOmiCredential(n8n, sandbox()) };
-	}
+	const setUp = () => n8nWithOmiCredential(sandbox());
 
 	describe('from a binary file', () => {
 		it('streams the file from the binary store to OMI byte for byte, with its name and tracking ID', async () => {
@@ -205,20 +202,20 @@ describe('OMI AI › Recording', () => {
 	});
 
 	describe('OMI errors', () => {
-		function twoItems() {
+		/** Two recordings, of which OMI refuses the second with HTTP 200 and -9999. */
+		function twoItemsTheSecondRefused() {
+			sandbox().control.addFault({
+				path: '/api/ai/speech_to_text',
+				skip: 1,
+				fault: { type: 'envelope-error', message: 'balance_is_not_enough' },
+			});
 			const file = makeRecording('two.wav', 5000);
 			return [0, 1].map((index) => ({ $file: { path: file.path, fileName: 'two.wav' }, index }));
 		}
 
 		it('stop the node at the failing item when Continue On Fail is off', async () => {
 			const { n8n, credential } = setUp();
-			sandbox().control.addFault({
-				path: '/api/ai/speech_to_text',
-				skip: 1,
-				fault: { type: 'envelope-error', message: 'balance_is_not_enough' },
-			});
-
-			const result = await n8n.run(omiWorkflow(twoItems(), { ...transcribe, options: { concurrency: 1 } }, credential));
+			const result = await n8n.run(omiWorkflow(twoItemsTheSecondRefused(), { ...transcribe, options: { concurrency: 1 } }, credential));
 
 			expect(result.error?.message).toBe('OMI answered: balance_is_not_enough [item 1]');
 			expect(result.error?.description).toContain('Top up');
@@ -226,14 +223,8 @@ describe('OMI AI › Recording', () => {
 
 		it('become an error item for that item, with the others uploaded, when Continue On Fail is on', async () => {
 			const { n8n, credential } = setUp();
-			sandbox().control.addFault({
-				path: '/api/ai/speech_to_text',
-				skip: 1,
-				fault: { type: 'envelope-error', message: 'balance_is_not_enough' },
-			});
-
 			const result = await n8n.run(
-				omiWorkflow(twoItems(), { ...transcribe, options: { concurrency: 1 } }, credential, {
+				omiWorkflow(twoItemsTheSecondRefused(), { ...transcribe, options: { concurrency: 1 } }, credential, {
 					onError: 'continueRegularOutput',
 				}),
 			);

@@ -2,7 +2,7 @@ import type { ICredentialDataDecryptedObject, INodeCredentialsDetails } from 'n8
 
 import type { Sandbox, SandboxOptions } from '../../sandbox/server';
 import { startSandbox } from '../../sandbox/server';
-import type { TestN8n } from './engine';
+import { TestN8n } from './engine';
 
 /**
  * One sandbox per test file, reset before each test, closed at the end.
@@ -34,4 +34,10 @@ export function addOmiCredential(
 		type: 'omiCallApi',
 		data: { apiKey: sandbox.apiKey, environment: 'custom', baseUrl: sandbox.url, aiBaseUrl: sandbox.url, ...overrides },
 	});
+}
+
+/** A fresh in-process n8n with one OMI credential pointing at the sandbox. */
+export function n8nWithOmiCredential(sandbox: Sandbox): { n8n: TestN8n; credential: INodeCredentialsDetails } {
+	const n8n = new TestN8n();
+	return { n8n, credential: addOmiCredential(n8n, sandbox) };
 }
