@@ -2,9 +2,12 @@ import type { IExecuteFunctions, INodeType, INodeTypeDescription } from 'n8n-wor
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as callbotScript from './actions/callbotScript';
+import * as callbotSession from './actions/callbotSession';
 import * as recording from './actions/recording';
 import { router } from './actions/router';
+import * as webhook from './actions/webhook';
 import { searchScripts } from './methods/listSearch';
+import { getScriptVariables } from './methods/resourceMapping';
 
 export class OmiAi implements INodeType {
 	description: INodeTypeDescription = {
@@ -28,16 +31,20 @@ export class OmiAi implements INodeType {
 				noDataExpression: true,
 				options: [
 					{ name: 'Callbot Script', value: 'callbotScript' },
+					{ name: 'Callbot Session', value: 'callbotSession' },
 					{ name: 'Recording', value: 'recording' },
+					{ name: 'Webhook', value: 'webhook' },
 				],
 				default: 'recording',
 			},
 			...callbotScript.description,
+			...callbotSession.description,
 			...recording.description,
+			...webhook.description,
 		],
 	};
 
-	methods = { listSearch: { searchScripts } };
+	methods = { listSearch: { searchScripts }, resourceMapping: { getScriptVariables } };
 
 	async execute(this: IExecuteFunctions) {
 		return await router.call(this);

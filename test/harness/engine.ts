@@ -21,6 +21,7 @@ import type {
 	IRunExecutionData,
 	IWorkflowBase,
 	IWorkflowExecuteAdditionalData,
+	ResourceMapperFields,
 } from 'n8n-workflow';
 import { Workflow } from 'n8n-workflow';
 
@@ -108,14 +109,24 @@ export class TestN8n {
 		const nodeType = this.nodeTypes.getByNameAndVersion(node.type);
 		const search = nodeType.methods?.listSearch?.[method];
 		if (!search) throw new Error(`${node.type} has no listSearch method ${method}`);
-		const workflow = this.workflow([node], {});
-		const context = new LoadOptionsContext(
-			workflow,
+		return await search.call(this.loadOptionsContext(node, 'parameters.scriptId'), filter);
+	}
+
+	/** Runs a node's resourceMapping method as the editor does when it shows a resource mapper's fields. */
+	async resourceMapping(node: INode, method: string, parameterPath: string): Promise<ResourceMapperFields> {
+		const nodeType = this.nodeTypes.getByNameAndVersion(node.type);
+		const loadFields = nodeType.methods?.resourceMapping?.[method];
+		if (!loadFields) throw new Error(`${node.type} has no resourceMapping method ${method}`);
+		return await loadFields.call(this.loadOptionsContext(node, parameterPath));
+	}
+
+	private loadOptionsContext(node: INode, parameterPath: string): LoadOptionsContext {
+		return new LoadOptionsContext(
+			this.workflow([node], {}),
 			node,
 			this.additionalData({} as IWorkflowBase),
-			'parameters.scriptId',
+			parameterPath,
 		);
-		return await search.call(context, filter);
 	}
 
 	/**

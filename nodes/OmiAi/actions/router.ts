@@ -2,13 +2,17 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import * as callbotScript from './callbotScript';
+import * as callbotSession from './callbotSession';
 import * as recording from './recording';
+import * as webhook from './webhook';
 
 type Operation = (this: IExecuteFunctions, items: INodeExecutionData[]) => Promise<INodeExecutionData[]>;
 
 const operationsByResource: Record<string, Record<string, { execute: Operation }>> = {
 	callbotScript: callbotScript.operations,
+	callbotSession: callbotSession.operations,
 	recording: recording.operations,
+	webhook: webhook.operations,
 };
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -37,7 +37,14 @@ export interface OmiRequest {
 	headers?: IDataObject;
 	/** Names the input item in errors. */
 	itemIndex?: number;
+	/** What an OMI error code means for this request, where it means more than the general hint says. */
+	errorMessages?: Record<string, OmiErrorText>;
 	timeoutMs?: number;
+}
+
+export interface OmiErrorText {
+	message: string;
+	description: string;
 }
 
 interface OmiEnvelope {
@@ -70,7 +77,10 @@ interface FailureDetails {
 }
 
 /** Turns whatever the HTTP layer threw into what the user should read, without secrets. */
-function describeTransportFailure(error: unknown): FailureDetails {
+function describeTransportFailure(
+	error: unknown,
+	describeCode: (code: string) => OmiErrorText,
+): FailureDetails {
 	const err = error as {
 		message?: string;
 		httpCode?: string | null;
@@ -84,7 +94,7 @@ function describeTransportFailure(error: unknown): FailureDetails {
 	const envelope = parseEnvelope(err.context?.data ?? err.cause?.response?.data);
 	const omiCode = envelope?.message ?? envelope?.error;
 	if (omiCode) {
-		return { ...describeOmiError(String(omiCode)), httpCode: status ?? undefined, omiCode: String(omiCode) };
+		return { ...describeCode(String(omiCode)), httpCode: status ?? undefined, omiCode: String(omiCode) };
 	}
 	const networkProblem = describeNetworkError(err.cause?.code ?? err.code ?? err.httpCode ?? undefined);
 	if (networkProblem) {
@@ -119,6 +129,7 @@ export async function omiApiRequest<T = unknown>(this: OmiContext, request: OmiR
 	const credentials = await this.getCredentials(OMI_CREDENTIAL_TYPE);
 	const urls = resolveOmiUrls(credentials);
 	const secrets = [String(credentials.apiKey ?? ''), String(credentials.accessToken ?? '')];
+	const describeCode = (code: string) => request.errorMessages?.[code] ?? describeOmiError(code);
 	const fail = (details: FailureDetails, extra: IDataObject = {}): never => {
 		const message = redactSecrets(details.message, secrets);
 		const description = redactSecrets(details.description, secrets);
@@ -151,7 +162,7 @@ export async function omiApiRequest<T = unknown>(this: OmiContext, request: OmiR
 				await this.helpers.httpRequestWithAuthentication.call(this, OMI_CREDENTIAL_TYPE, { ...options, headers }),
 			);
 		} catch (error) {
-			return fail(describeTransportFailure(error));
+			return fail(describeTransportFailure(error, describeCode));
 		}
 	};
 
@@ -167,7 +178,41 @@ export async function omiApiRequest<T = unknown>(this: OmiContext, request: OmiR
 	}
 	if (envelope.status_code !== OMI_SUCCESS) {
 		const code = String(envelope.message ?? envelope.error ?? 'unknown_error');
-		return fail({ ...describeOmiError(code), omiCode: code }, { omiCode: code });
+		return fail({ ...describeCode(code), omiCode: code }, { omiCode: code });
 	}
 	return envelope.payload as T;
+}
+
+/** One page of a paginated OMI list (shared/omi-api.md §3.5). */
+interface OmiPage {
+	items?: IDataObject[];
+	has_next?: boolean;
+}
+
+/** OMI's documented default page size; its maximum is not documented. */
+const OMI_PAGE_SIZE = 50;
+
+/**
+ * Follows OMI's `page`/`size` pagination from the first page until OMI says
+ * there is no next page, or until `limit` entries are collected. Each page
+ * goes through `omiApiRequest`, so a token renewed mid-way costs one retry of
+ * that page, not a restart.
+ */
+export async function omiApiRequestAllPages(
+	this: OmiContext,
+	request: OmiRequest,
+	limit?: number,
+): Promise<IDataObject[]> {
+	const size = limit === undefined ? OMI_PAGE_SIZE : Math.min(limit, OMI_PAGE_SIZE);
+	const entries: IDataObject[] = [];
+	for (let page = 1; ; page++) {
+		const payload = (await omiApiRequest.call(this, { ...request, qs: { ...request.qs, page, size } })) as
+			| OmiPage
+			| undefined;
+		const pageEntries = payload?.items ?? [];
+		entries.push(...pageEntries);
+		if (limit !== undefined && entries.length >= limit) return entries.slice(0, limit);
+		// An empty page ends the loop too, in case OMI ever says has_next on the last page.
+		if (!payload?.has_next || pageEntries.length === 0) return entries;
+	}
 }

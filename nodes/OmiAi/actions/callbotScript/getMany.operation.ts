@@ -1,31 +1,13 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { mapItems } from '../../helpers/items';
+import { returnAllOrLimit } from '../common.descriptions';
 import { listScripts } from './api';
-
-const properties: INodeProperties[] = [
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { returnAll: [false] } },
-	},
-];
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['callbotScript'], operation: ['getMany'] } },
-	properties,
+	returnAllOrLimit,
 );
 
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]) {

@@ -1,0 +1,26 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import * as register from './register.operation';
+
+export const operations = { register };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['webhook'] } },
+		options: [
+			{
+				name: 'Register',
+				value: 'register',
+				description:
+					'Register the URL where OMI posts transcription and call analysis results. OMI keeps one URL per account.',
+				action: 'Register the AI results webhook',
+			},
+		],
+		default: 'register',
+	},
+	...register.description,
+];

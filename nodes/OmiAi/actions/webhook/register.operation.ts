@@ -1,0 +1,58 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+
+import { mapItems } from '../../helpers/items';
+import { requiredTextParameter } from '../../helpers/parameters';
+import { omiApiRequest } from '../../transport';
+
+const properties: INodeProperties[] = [
+	{
+		displayName:
+			'OMI keeps one webhook URL per account: registering a URL replaces the previous one. The OMI AI Trigger node registers itself, so use this only to receive results outside n8n.',
+		name: 'notice',
+		type: 'notice',
+		default: '',
+	},
+	{
+		displayName: 'URL',
+		name: 'url',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. https://example.com/omi/results',
+		description: 'The http(s) address that receives the results of Transcribe and Analyze Call',
+	},
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['webhook'], operation: ['register'] } },
+	properties,
+);
+
+function isHttpUrl(text: string): boolean {
+	try {
+		return ['http:', 'https:'].includes(new URL(text).protocol);
+	} catch {
+		return false;
+	}
+}
+
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]) {
+	return await mapItems.call(this, items, async (itemIndex) => {
+		const url = requiredTextParameter.call(this, 'url', 'URL', itemIndex);
+		if (!isHttpUrl(url)) {
+			throw new NodeOperationError(this.getNode(), `"${url}" is not an http(s) URL`, {
+				itemIndex,
+				description: 'Enter the full address, starting with https:// or http://.',
+			});
+		}
+		await omiApiRequest.call(this, {
+			method: 'POST',
+			api: 'ai',
+			path: '/api/ai/register_webhook_ai',
+			body: { url },
+			itemIndex,
+		});
+		return { registered: true, url };
+	});
+}
