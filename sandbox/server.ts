@@ -10,6 +10,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+import { AlovoiceSandbox } from './alovoice';
 import { createControl, handleControlRequest } from './control';
 import { REQUEST_LOG_LIMIT, createState, type Core, type SandboxState } from './core';
 import { drain, sendFail } from './envelope';
@@ -22,6 +23,7 @@ import { WebhookDispatcher } from './webhooks';
 
 export * from './types';
 export { buildResult } from './generate';
+export { ALOVOICE_CALL_IDS, NGINX_502_PAGE } from './alovoice';
 
 export const SANDBOX_DEFAULTS = {
 	port: 3990,
@@ -32,6 +34,8 @@ export const SANDBOX_DEFAULTS = {
 	webhookRetryMs: 1000,
 	webhookMaxAttempts: 10,
 	analyzedLogsPerSession: 120,
+	alovoiceToken: 'sandbox-alovoice-token',
+	alovoiceReadyAfterMs: 3000,
 } as const;
 
 function logRequest(state: SandboxState, req: IncomingMessage, path: string, url: URL): RequestLogEntry {
@@ -85,7 +89,20 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		timers: new CancellableTimers(),
 		log,
 	};
-	const control = createControl(core);
+	const alovoiceToken = options.alovoiceToken ?? SANDBOX_DEFAULTS.alovoiceToken;
+	const alovoice = new AlovoiceSandbox(
+		alovoiceToken,
+		Math.max(0, options.alovoiceReadyAfterMs ?? SANDBOX_DEFAULTS.alovoiceReadyAfterMs),
+	);
+	const omiControl = createControl(core);
+	const control = {
+		...omiControl,
+		reset() {
+			omiControl.reset();
+			alovoice.reset();
+		},
+		alovoice: alovoice.control,
+	};
 
 	async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
 		const started = Date.now();
@@ -106,6 +123,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		});
 		const fault = core.faults.take(method, path);
 		if (fault && (await applyFault(fault, req, res, core.timers)) === 'handled') return;
+		if (alovoice.handle(method, path, res)) return drain(req);
 		await handleApiRequest({ req, res, url, core }, path);
 	}
 
@@ -134,6 +152,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
 		port,
 		apiKey,
+		alovoiceToken,
 		control,
 		close: () => (closing ??= shutdown()),
 	};

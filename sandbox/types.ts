@@ -26,6 +26,10 @@ export interface SandboxOptions {
 	analyzedLogsPerSession?: number;
 	/** Optional request logger; silent when absent. */
 	log?: (line: string) => void;
+	/** The token the Alovoice endpoints accept, default 'sandbox-alovoice-token'. */
+	alovoiceToken?: string;
+	/** How long after its first send an Alovoice analysis stays "not ready", default 3000. */
+	alovoiceReadyAfterMs?: number;
 }
 
 export type DeliveryKind = 'transcription' | 'analysis';
@@ -206,6 +210,21 @@ export interface WebhookState {
 	history: string[];
 }
 
+/** A call sent to the Alovoice sandbox for analysis. */
+export interface AlovoiceCall {
+	callId: string;
+	/** Epoch ms of the first send. */
+	sentAt: number;
+	/** How often its result was asked for. */
+	polls: number;
+}
+
+export interface AlovoiceControl {
+	/** null: the analysis never becomes ready. reset() restores the option's value. */
+	setReadyAfterMs(ms: number | null): void;
+	calls(): AlovoiceCall[];
+}
+
 export interface SandboxStats {
 	authRequests: number;
 	tokensIssued: number;
@@ -236,7 +255,9 @@ export interface Sandbox {
 	url: string;
 	port: number;
 	apiKey: string;
-	control: SandboxControl;
+	alovoiceToken: string;
+	/** The Alovoice part is in-process only: the HTTP control API covers OMI. */
+	control: SandboxControl & { alovoice: AlovoiceControl };
 	/** Stops the server, cancels pending deliveries and timers, closes keep-alive sockets. */
 	close(): Promise<void>;
 }

@@ -11,10 +11,12 @@ import type {
 } from 'n8n-workflow';
 import { ICredentialsHelper, NodeHelpers } from 'n8n-workflow';
 
+import { AlovoiceApi } from '../../credentials/AlovoiceApi.credentials';
 import { OmiCallApi } from '../../credentials/OmiCallApi.credentials';
 
 export const credentialTypes: Record<string, ICredentialType> = {
 	omiCallApi: new OmiCallApi(),
+	alovoiceApi: new AlovoiceApi(),
 };
 
 interface StoredCredential {

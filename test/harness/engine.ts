@@ -205,14 +205,21 @@ export class TestN8n {
 	}
 }
 
-/** A two-node workflow as a user builds it: items in, then one OMI AI node. */
-export function omiWorkflow(
-	items: IDataObject[],
-	parameters: INodeParameters,
-	credentials: INodeCredentialsDetails,
-	nodeSettings: Partial<INode> = {},
-): WorkflowJson {
-	return {
+/** Which of our nodes a two-node test workflow runs, and under which name and credential. */
+interface NodeUnderTest {
+	name: string;
+	type: string;
+	credentialType: string;
+}
+
+/** Builds two-node workflows as a user builds them: items in, then the node under test. */
+function twoNodeWorkflows({ name, type, credentialType }: NodeUnderTest) {
+	return (
+		items: IDataObject[],
+		parameters: INodeParameters,
+		credentials: INodeCredentialsDetails,
+		nodeSettings: Partial<INode> = {},
+	): WorkflowJson => ({
 		nodes: [
 			{
 				id: randomUUID(),
@@ -224,15 +231,27 @@ export function omiWorkflow(
 			},
 			{
 				id: randomUUID(),
-				name: 'OMI AI',
-				type: OMI_NODE_TYPE,
+				name,
+				type,
 				typeVersion: 1,
 				position: [200, 0],
 				parameters,
-				credentials: { omiCallApi: credentials },
+				credentials: { [credentialType]: credentials },
 				...nodeSettings,
 			},
 		],
-		connections: { Start: { main: [[{ node: 'OMI AI', type: 'main', index: 0 }]] } },
-	};
+		connections: { Start: { main: [[{ node: name, type: 'main', index: 0 }]] } },
+	});
 }
+
+export const ALOVOICE_NODE_TYPE = 'n8n-nodes-omicall.alovoice';
+
+/** Items in, then one OMI AI node. */
+export const omiWorkflow = twoNodeWorkflows({ name: 'OMI AI', type: OMI_NODE_TYPE, credentialType: 'omiCallApi' });
+
+/** Items in, then one Alovoice node. */
+export const alovoiceWorkflow = twoNodeWorkflows({
+	name: 'Alovoice',
+	type: ALOVOICE_NODE_TYPE,
+	credentialType: 'alovoiceApi',
+});

@@ -41,7 +41,7 @@ export interface OmiUrls {
 	aiBaseUrl: string;
 }
 
-const withoutTrailingSlash = (url: string) => url.trim().replace(/\/+$/, '');
+export const withoutTrailingSlash = (url: string) => url.trim().replace(/\/+$/, '');
 
 export function resolveOmiUrls(credentials: ICredentialDataDecryptedObject): OmiUrls {
 	const environment = (credentials.environment as OmiEnvironment | undefined) ?? 'production';
@@ -92,10 +92,10 @@ const NETWORK_ERROR_TEXT: Record<string, string> = {
 	ECONNREFUSED: 'the connection was refused',
 	ENOTFOUND: 'the host name could not be resolved',
 	EAI_AGAIN: 'the host name could not be resolved',
-	ECONNRESET: 'the connection was closed before OMI answered',
+	ECONNRESET: 'the connection was closed before the server answered',
 	EPIPE: 'the connection was closed while the request was being sent',
-	ECONNABORTED: 'OMI did not answer in time',
-	ETIMEDOUT: 'OMI did not answer in time',
+	ECONNABORTED: 'the server did not answer in time',
+	ETIMEDOUT: 'the server did not answer in time',
 };
 
 /** Plain words for a network failure code, or undefined for anything else. */

@@ -1,0 +1,49 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError, sleep } from 'n8n-workflow';
+
+import type { AlovoiceResponse } from '../transport';
+import { alovoiceApiRequest } from '../transport';
+import { isReady } from './simplify';
+
+export interface WaitOptions {
+	pollIntervalSeconds?: number;
+	backoffFactor?: number;
+	maxWaitSeconds?: number;
+}
+
+export const WAIT_DEFAULTS = { pollIntervalSeconds: 10, backoffFactor: 1.5, maxWaitSeconds: 600 } as const;
+
+/**
+ * Alovoice has no callback, so the result is polled: first at once, then
+ * after the interval, each pause longer by the backoff factor, until the
+ * answer holds a transcript or the maximum wait is used up.
+ */
+export async function waitForResult(
+	this: IExecuteFunctions,
+	callId: string,
+	itemIndex: number,
+	options: WaitOptions,
+): Promise<AlovoiceResponse> {
+	const { pollIntervalSeconds, backoffFactor, maxWaitSeconds } = { ...WAIT_DEFAULTS, ...options };
+	const deadline = Date.now() + maxWaitSeconds * 1000;
+	let pauseMs = pollIntervalSeconds * 1000;
+	let polls = 0;
+	for (;;) {
+		const response = await alovoiceApiRequest.call(this, 'callgetairesult', callId, itemIndex);
+		polls++;
+		if (isReady(response.answer)) return response;
+		const remainingMs = deadline - Date.now();
+		if (remainingMs <= 0) {
+			throw new NodeOperationError(
+				this.getNode(),
+				`The Alovoice analysis of call "${callId}" was not ready after ${maxWaitSeconds} seconds`,
+				{
+					itemIndex,
+					description: `Asked ${polls} times. Long calls take longer to analyze: raise "Max Wait", or get the result later with Get Result.`,
+				},
+			);
+		}
+		await sleep(Math.min(pauseMs, remainingMs));
+		pauseMs *= Math.max(1, backoffFactor);
+	}
+}

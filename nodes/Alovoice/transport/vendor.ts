@@ -1,0 +1,14 @@
+/**
+ * Facts about the Alovoice API that both the credential and the node rely on.
+ * Source: shared/omi-api.md, section 4.
+ */
+
+export const ALOVOICE_DEFAULT_BASE_URL = 'https://cld.alovoice.uz';
+
+/**
+ * Alovoice takes the token in the URL path. The node asks for URLs holding
+ * this marker and only the credential's `authenticate` swaps the token in, so
+ * the node code never sees the token and n8n's "authentication" stays in one place.
+ */
+export const TOKEN_PLACEHOLDER = '__alovoice_token__';
+

@@ -1,0 +1,262 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import type { ICredentialDataDecryptedObject, IDataObject, INode } from 'n8n-workflow';
+
+import type { Sandbox } from '../sandbox/server';
+import { NGINX_502_PAGE } from '../sandbox/server';
+import { TestN8n, alovoiceWorkflow } from './harness/engine';
+import { useSandbox } from './harness/sandbox';
+import { captureLogs, everyText } from './harness/secrets';
+
+/** Waiting in milliseconds rather than minutes, so a test of many polls stays fast. */
+const quickWait = { pollIntervalSeconds: 0.02, backoffFactor: 1.5, maxWaitSeconds: 3 };
+
+const analyzeAndWait = (callId: string, extra: IDataObject = {}) => ({
+	resource: 'callAnalysis',
+	operation: 'analyzeAndWait',
+	callId,
+	waitOptions: quickWait,
+	...extra,
+});
+
+function setUp(sandbox: Sandbox, overrides: ICredentialDataDecryptedObject = {}) {
+	const n8n = new TestN8n();
+	const credential = n8n.credentials.add({
+		id: 'alovoice-1',
+		name: 'Alovoice sandbox',
+		type: 'alovoiceApi',
+		data: { token: sandbox.alovoiceToken, baseUrl: sandbox.url, ...overrides },
+	});
+	return { n8n, credential };
+}
+
+describe('Alovoice › Call Analysis', () => {
+	const sandbox = useSandbox({ alovoiceReadyAfterMs: 150 });
+
+	describe('credential test (the editor\'s "Test" button)', () => {
+		it('passes for the right token', async () => {
+			const { n8n, credential } = setUp(sandbox());
+
+			await expect(n8n.testCredential(credential, 'alovoiceApi')).resolves.toEqual({
+				status: 'OK',
+				message: 'Connection successful!',
+			});
+		});
+
+		it('fails for a wrong token without showing it', async () => {
+			const { n8n, credential } = setUp(sandbox(), { token: 'wrong-alovoice-token-77' });
+
+			const result = await n8n.testCredential(credential, 'alovoiceApi');
+
+			expect(result.status).toBe('Error');
+			expect(result.message).not.toContain('wrong-alovoice-token-77');
+		});
+	});
+
+	it('sends a call, then gets its result once it is ready', async () => {
+		const { n8n, credential } = setUp(sandbox());
+
+		const sent = await n8n.run(
+			alovoiceWorkflow([{}], { resource: 'callAnalysis', operation: 'send', callId: 'call-1001' }, credential),
+		);
+		expect(sent.error).toBeUndefined();
+		const [sendItem] = sent.output('Alovoice');
+		expect(sendItem.pairedItem).toEqual({ item: 0 });
+		expect(sendItem.json).toEqual({
+			callId: 'call-1001',
+			aicallid: expect.stringMatching(/^[0-9a-f]{24}$/),
+			begin_time: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z$/),
+			stereoaudio: `${sandbox().url}/stereo/call-1001`,
+		});
+		expect(Math.abs(Date.parse(sendItem.json.begin_time as string) - Date.now())).toBeLessThan(5000);
+
+		const getResult = { resource: 'callAnalysis', operation: 'getResult', callId: 'call-1001' };
+		const early = await n8n.run(alovoiceWorkflow([{}], getResult, credential));
+		expect(early.output('Alovoice')[0].json).toMatchObject({ callId: 'call-1001', ready: false });
+
+		const waited = await n8n.run(
+			alovoiceWorkflow([{}], { ...getResult, waitUntilReady: true, waitOptions: quickWait }, credential),
+		);
+		expect(waited.error).toBeUndefined();
+		const [result] = waited.output('Alovoice');
+		expect(result.json).toMatchObject({ callId: 'call-1001', ready: true, aicallid: sendItem.json.aicallid });
+		expect((result.json.transcript as unknown[]).length).toBeGreaterThan(0);
+	});
+
+	it('Analyze and Wait sends the call and polls until the result is ready', async () => {
+		const { n8n, credential } = setUp(sandbox());
+
+		const result = await n8n.run(alovoiceWorkflow([{}], analyzeAndWait('call-1001'), credential));
+
+		expect(result.error).toBeUndefined();
+		expect(result.output('Alovoice')[0].json).toMatchObject({ callId: 'call-1001', ready: true });
+		const [call] = sandbox().control.alovoice.calls();
+		expect(call.polls).toBeGreaterThanOrEqual(3);
+		// With the backoff, far fewer polls than 150 ms / 20 ms would need.
+		expect(call.polls).toBeLessThan(8);
+	});
+
+	it('gives a clear timeout error when the result never becomes ready', async () => {
+		sandbox().control.alovoice.setReadyAfterMs(null);
+		const { n8n, credential } = setUp(sandbox());
+		const parameters = analyzeAndWait('call-1001', { waitOptions: { ...quickWait, maxWaitSeconds: 0.2 } });
+
+		const started = Date.now();
+		const failing = await n8n.run(alovoiceWorkflow([{}], parameters, credential));
+
+		expect(Date.now() - started).toBeLessThan(2000);
+		expect(failing.error?.message).toBe(
+			'The Alovoice analysis of call "call-1001" was not ready after 0.2 seconds [item 0]',
+		);
+		expect(failing.error?.description).toContain('raise "Max Wait"');
+
+		const continuing = await n8n.run(
+			alovoiceWorkflow([{}], parameters, credential, { onError: 'continueRegularOutput' }),
+		);
+		expect(continuing.output('Alovoice')).toEqual([
+			{ json: expect.objectContaining({ error: expect.stringContaining('was not ready') }), pairedItem: { item: 0 } },
+		]);
+	});
+
+	it('never shows a wrong token: not in the error, the output or the logs', async () => {
+		const token = 'SECRET-alovoice-token-5b81d';
+		const logs = captureLogs();
+		try {
+			const { n8n, credential } = setUp(sandbox(), { token });
+
+			const failing = await n8n.run(alovoiceWorkflow([{}], analyzeAndWait('call-1001'), credential));
+			const continuing = await n8n.run(
+				alovoiceWorkflow([{}], analyzeAndWait('call-1001'), credential, { onError: 'continueRegularOutput' }),
+			);
+
+			expect(failing.error?.message).toBe('Alovoice answered with HTTP 401: Invalid token [item 0]');
+			expect(failing.error?.description).toContain('Check the token in the Alovoice credential');
+			expect(continuing.output('Alovoice')[0].json.error).toBe(failing.error?.message);
+			const everything = [everyText(failing.error), everyText(failing.run), everyText(continuing.run), logs.lines.join('\n')];
+			expect(everything.join('\n')).not.toContain(token);
+			expect(sandbox().control.requests().map((request) => request.path)).toContain(`/callsendai/${token}/call-1001`);
+		} finally {
+			logs.restore();
+		}
+	});
+
+	it('never shows the token when the host cannot be reached', async () => {
+		const token = 'SECRET-alovoice-token-closed-port';
+		const logs = captureLogs();
+		try {
+			const { n8n, credential } = setUp(sandbox(), { token, baseUrl: 'http://127.0.0.1:9' });
+
+			const result = await n8n.run(alovoiceWorkflow([{}], analyzeAndWait('call-1001'), credential));
+
+			expect(result.error?.message).toBe(
+				'Could not complete the request to Alovoice: the connection was refused [item 0]',
+			);
+			expect([everyText(result.error), everyText(result.run), logs.lines.join('\n')].join('\n')).not.toContain(token);
+		} finally {
+			logs.restore();
+		}
+	});
+
+	it('reports an unknown call ID for its item', async () => {
+		const { n8n, credential } = setUp(sandbox());
+
+		const result = await n8n.run(alovoiceWorkflow([{}], analyzeAndWait('call-9999'), credential));
+
+		expect(result.error?.message).toBe('Alovoice answered: Call not found [item 0]');
+		expect(result.error?.description).toContain('Check the call ID "call-9999"');
+	});
+
+	it('turns an nginx 502 HTML page into a readable error', async () => {
+		sandbox().control.addFault({ path: '/callgetairesult/*', fault: { type: 'http', status: 502, body: NGINX_502_PAGE } });
+		const { n8n, credential } = setUp(sandbox());
+
+		const result = await n8n.run(alovoiceWorkflow([{}], analyzeAndWait('call-1001'), credential));
+
+		expect(result.error?.message).toBe(
+			'Alovoice answered with HTTP 502 and a page that is not JSON (the server in front of Alovoice reported a problem) [item 0]',
+		);
+		expect(result.error?.description).toContain('Retry On Fail');
+		expect(everyText(result.error)).not.toContain('<html>');
+		expect(everyText(result.error)).not.toContain(sandbox().alovoiceToken);
+	});
+
+	it('simplifies a realistic Uzbek and Russian answer: ordered transcript, readable text, fired and missed rules', async () => {
+		sandbox().control.alovoice.setReadyAfterMs(0);
+		const { n8n, credential } = setUp(sandbox());
+
+		const result = await n8n.run(
+			alovoiceWorkflow([{ id: 'greeted' }, { id: 'not greeted' }], analyzeAndWait('={{ $itemIndex ? "call-1002" : "call-1001" }}'), credential),
+		);
+
+		expect(result.error).toBeUndefined();
+		const [greeted, notGreeted] = result.output('Alovoice');
+		expect(greeted.pairedItem).toEqual({ item: 0 });
+		expect(notGreeted.pairedItem).toEqual({ item: 1 });
+
+		const transcript = greeted.json.transcript as Array<{ speaker: string; start: number; end: number; text: string }>;
+		expect(transcript.slice(0, 4)).toEqual([
+			{ speaker: 'agent', start: 1.12, end: 2.96, text: 'Assalomu alaykum' },
+			{ speaker: 'customer', start: 4.72, end: 6.28, text: 'Assalomu alaykum, men buyurtmam haqida so‘ramoqchi edim' },
+			{ speaker: 'agent', start: 7.4, end: 13.2, text: 'Albatta, buyurtma raqamini aytib bera olasizmi?' },
+			{ speaker: 'customer', start: 14.1, end: 18.9, text: 'Да, номер заказа 48213, доставка должна была быть вчера' },
+		]);
+		expect(transcript.map((segment) => segment.start)).toEqual([...transcript.map((segment) => segment.start)].sort((a, b) => a - b));
+		expect((greeted.json.text as string).split('\n').slice(0, 2)).toEqual([
+			'Agent: Assalomu alaykum',
+			'Customer: Assalomu alaykum, men buyurtmam haqida so‘ramoqchi edim',
+		]);
+		expect(greeted.json.tags).toEqual({
+			fired: [
+				{ name: 'Приветствие', matchText: 'assalomu alaykum', start: 1.12, end: 2.96 },
+				{ name: 'Прощание', matchText: 'salomat bo‘ling, xayr', start: 29.6, end: 31.8 },
+			],
+			notFired: ['Нет представления компании', 'Нет дополнительной информации'],
+		});
+		expect((notGreeted.json.tags as { notFired: string[] }).notFired).toEqual(['Нет представления компании', 'Приветствие']);
+	});
+
+	it('gives Alovoice\'s own answer when Simplify is off', async () => {
+		sandbox().control.alovoice.setReadyAfterMs(0);
+		const { n8n, credential } = setUp(sandbox());
+
+		const result = await n8n.run(alovoiceWorkflow([{}], analyzeAndWait('call-1001', { simplify: false }), credential));
+
+		const [item] = result.output('Alovoice');
+		expect(item.json).toMatchObject({ callId: 'call-1001', stereoaudio: '/stereo/call-1001', begin_time: expect.any(Number) });
+		expect(item.json.stalk).toEqual(expect.arrayContaining([expect.objectContaining({ direction: 'operator', begin: 1120 })]));
+	});
+
+	it('with Continue On Fail, a bad item becomes an error item and the others go on, each linked to its input', async () => {
+		sandbox().control.alovoice.setReadyAfterMs(0);
+		const { n8n, credential } = setUp(sandbox());
+		const items = [{ call: 'call-1001' }, { call: 'no-such-call' }, { call: '' }];
+
+		const result = await n8n.run(
+			alovoiceWorkflow(items, analyzeAndWait('={{ $json.call }}'), credential, { onError: 'continueRegularOutput' }),
+		);
+
+		expect(result.output('Alovoice')).toEqual([
+			{ json: expect.objectContaining({ callId: 'call-1001', ready: true }), pairedItem: { item: 0 } },
+			{ json: expect.objectContaining({ error: 'Alovoice answered: Call not found [item 1]' }), pairedItem: { item: 1 } },
+			{ json: expect.objectContaining({ error: 'Call ID is empty [item 2]' }), pairedItem: { item: 2 } },
+		]);
+	});
+
+	it('the greeting-alert example finds the missed greeting with the condition of its IF node', async () => {
+		sandbox().control.alovoice.setReadyAfterMs(0);
+		const { n8n, credential } = setUp(sandbox());
+		const example = JSON.parse(
+			readFileSync(join(__dirname, '..', 'examples', 'alovoice-greeting-alert.json'), 'utf8'),
+		) as { nodes: INode[] };
+		const analyze = example.nodes.find((node) => node.name === 'Analyze call') as INode;
+
+		const result = await n8n.run(alovoiceWorkflow([{}], analyze.parameters, credential));
+
+		const [item] = result.output('Alovoice');
+		const fired = (item.json.tags as { fired: Array<{ name: string }> }).fired;
+		// The IF node's expression, as the example has it.
+		expect(fired.some((tag) => /привет/i.test(tag.name))).toBe(false);
+		expect(item.json.text).toContain('Customer: Здравствуйте');
+	});
+});
