@@ -22,6 +22,7 @@ import type {
 	IWorkflowBase,
 	IWorkflowExecuteAdditionalData,
 	ResourceMapperFields,
+	WorkflowExecuteMode,
 } from 'n8n-workflow';
 import { Workflow } from 'n8n-workflow';
 
@@ -29,7 +30,6 @@ import { TestCredentialsHelper, credentialTypes } from './credentials';
 import { TEST_ITEMS_TYPE, TestNodeTypes } from './nodeTypes';
 
 export const OMI_NODE_TYPE = 'n8n-nodes-omicall.omiAi';
-const INSTANCE_URL = 'http://127.0.0.1:5678';
 
 export interface WorkflowJson {
 	nodes: INode[];
@@ -53,26 +53,34 @@ export class TestN8n {
 
 	readonly nodeTypes: TestNodeTypes;
 
+	/** Where this n8n says it is reachable; a TestWebhookServer sets it to its own address. */
+	instanceUrl = 'http://127.0.0.1:5678';
+
 	constructor(extraNodeTypes: Record<string, INodeType> = {}) {
 		this.nodeTypes = new TestNodeTypes(extraNodeTypes);
 	}
 
-	additionalData(workflowData: IWorkflowBase, executionId: string = randomUUID()): IWorkflowExecuteAdditionalData {
+	additionalData(
+		workflowData: IWorkflowBase,
+		executionId: string = randomUUID(),
+		mode: WorkflowExecuteMode = 'manual',
+	): IWorkflowExecuteAdditionalData {
+		const instanceUrl = this.instanceUrl;
 		return {
 			credentialsHelper: this.credentials,
-			hooks: new ExecutionLifecycleHooks('manual', executionId, workflowData),
+			hooks: new ExecutionLifecycleHooks(mode, executionId, workflowData),
 			executionId,
 			executeWorkflow: async () => {
 				throw new Error('Sub-workflows are not part of these tests');
 			},
 			getRunExecutionData: async () => undefined,
 			currentNodeExecutionIndex: 0,
-			restApiUrl: `${INSTANCE_URL}/rest`,
-			instanceBaseUrl: `${INSTANCE_URL}/`,
-			formWaitingBaseUrl: `${INSTANCE_URL}/form-waiting`,
-			webhookBaseUrl: `${INSTANCE_URL}/webhook`,
-			webhookWaitingBaseUrl: `${INSTANCE_URL}/webhook-waiting`,
-			webhookTestBaseUrl: `${INSTANCE_URL}/webhook-test`,
+			restApiUrl: `${instanceUrl}/rest`,
+			instanceBaseUrl: `${instanceUrl}/`,
+			formWaitingBaseUrl: `${instanceUrl}/form-waiting`,
+			webhookBaseUrl: `${instanceUrl}/webhook`,
+			webhookWaitingBaseUrl: `${instanceUrl}/webhook-waiting`,
+			webhookTestBaseUrl: `${instanceUrl}/webhook-test`,
 			variables: {},
 			logAiEvent: () => {},
 			startRunnerTask: async () => {

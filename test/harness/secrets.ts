@@ -1,3 +1,5 @@
+import { Logger } from '@n8n/backend-common';
+import { Container } from '@n8n/di';
 import { LoggerProxy } from 'n8n-workflow';
 
 /**
@@ -51,11 +53,17 @@ export function captureLogs(): { lines: string[]; restore: () => void } {
 		scoped: () => logger,
 	};
 	LoggerProxy.init(logger as never);
+	// Node contexts log through the server's Logger service, not LoggerProxy.
+	const serverLogger = Container.has(Logger) ? Container.get(Logger) : undefined;
+	Container.set(Logger, logger as never);
 	const consoleMethods = ['log', 'info', 'warn', 'error', 'debug'] as const;
 	const originals = consoleMethods.map((method) => console[method]);
 	for (const method of consoleMethods) console[method] = record(`console.${method}`);
 	return {
 		lines,
-		restore: () => consoleMethods.forEach((method, index) => (console[method] = originals[index])),
+		restore: () => {
+			consoleMethods.forEach((method, index) => (console[method] = originals[index]));
+			if (serverLogger) Container.set(Logger, serverLogger);
+		},
 	};
 }

@@ -1,0 +1,79 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { isPlainObject } from './simplify';
+
+/** Far above any result OMI documents, far below what would strain n8n. */
+export const MAX_BODY_BYTES = 5 * 1024 * 1024;
+
+/** How many recent results (event and tracking ID) a trigger remembers to recognise a repeated delivery. */
+export const REMEMBERED_RESULTS = 500;
+
+/** OMI's results nest a few levels; far deeper JSON is an attack on whatever walks it later. */
+export const MAX_NESTING = 32;
+
+/** Keys that reach an object's prototype when later code merges or assigns the body. */
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+export type ReadResult = { body: IDataObject } | { refusal: { status: number; message: string } };
+
+interface ReceivedRequest {
+	headers: Record<string, unknown>;
+	body?: unknown;
+	rawBody?: Buffer;
+}
+
+function declaredLength(headers: Record<string, unknown>): number {
+	const length = Number(headers['content-length']);
+	return Number.isFinite(length) ? length : 0;
+}
+
+/**
+ * The JSON object OMI posted, or why it is refused. The raw bytes decide when
+ * n8n kept them, so a JSON body sent under another content type still counts
+ * and a form post never passes for a result.
+ */
+export function readResultBody(request: ReceivedRequest): ReadResult {
+	const size = Math.max(declaredLength(request.headers), request.rawBody?.length ?? 0);
+	if (size > MAX_BODY_BYTES) {
+		return { refusal: { status: 413, message: `The body is larger than ${MAX_BODY_BYTES / (1024 * 1024)} MB` } };
+	}
+	let body: unknown = request.body;
+	if (request.rawBody !== undefined) {
+		try {
+			body = JSON.parse(request.rawBody.toString('utf8')) as unknown;
+		} catch {
+			body = undefined;
+		}
+	}
+	if (!isPlainObject(body)) return { refusal: { status: 400, message: 'The body must be a JSON object' } };
+	const problem = structuralProblem(body);
+	return problem === undefined ? { body } : { refusal: { status: 400, message: problem } };
+}
+
+/** Why the parsed body is unsafe to hand on, or undefined. Iterative, so depth itself cannot overflow the stack. */
+function structuralProblem(body: IDataObject): string | undefined {
+	const pending: Array<{ value: unknown; depth: number }> = [{ value: body, depth: 1 }];
+	while (pending.length > 0) {
+		const { value, depth } = pending.pop()!;
+		if (typeof value !== 'object' || value === null) continue;
+		if (depth > MAX_NESTING) return `The body is nested deeper than ${MAX_NESTING} levels`;
+		for (const [key, child] of Object.entries(value)) {
+			if (!Array.isArray(value) && PROTOTYPE_KEYS.has(key)) return `The body has the forbidden key "${key}"`;
+			pending.push({ value: child, depth: depth + 1 });
+		}
+	}
+	return undefined;
+}
+
+/**
+ * True when the same result arrived before; otherwise remembers it. The list
+ * lives in the node's static data, which n8n saves after the execution the
+ * first delivery starts.
+ */
+export function isRepeatedResult(staticData: IDataObject, key: string): boolean {
+	const remembered = Array.isArray(staticData.recentResults) ? (staticData.recentResults as string[]) : [];
+	if (remembered.includes(key)) return true;
+	// A new array rather than push(), so n8n notices that the static data changed.
+	staticData.recentResults = [...remembered, key].slice(-REMEMBERED_RESULTS);
+	return false;
+}

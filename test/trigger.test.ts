@@ -1,0 +1,442 @@
+import { randomUUID } from 'node:crypto';
+
+import type { IDataObject, INodeCredentialsDetails, INodeParameters } from 'n8n-workflow';
+
+import { type TranscriptionResult, buildResult, startSandbox } from '../sandbox/server';
+import type { WorkflowJson } from './harness/engine';
+import { TestN8n, omiWorkflow } from './harness/engine';
+import { makeRecording } from './harness/files';
+import { addOmiCredential, useSandbox } from './harness/sandbox';
+import { captureLogs, everyText } from './harness/secrets';
+import { TestWebhookServer } from './harness/webhooks';
+
+const TRIGGER = 'OMI AI Trigger';
+
+/** The trigger as the editor saves it: every parameter present, the webhook id assigned. */
+function triggerWorkflow(credential: INodeCredentialsDetails, parameters: INodeParameters = {}): WorkflowJson {
+	return {
+		nodes: [
+			{
+				id: randomUUID(),
+				name: TRIGGER,
+				type: 'n8n-nodes-omicall.omiAiTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				webhookId: randomUUID(),
+				parameters: {
+					events: ['callAnalysisCompleted', 'transcriptionCompleted'],
+					trackingIdMatch: 'any',
+					options: {},
+					...parameters,
+				},
+				credentials: { omiCallApi: credential },
+			},
+		],
+		connections: {},
+	};
+}
+
+const post = async (url: string, body: string, headers: Record<string, string> = {}) => {
+	const response = await fetch(url, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', ...headers },
+		body,
+	});
+	return { status: response.status, body: (await response.json()) as IDataObject };
+};
+
+async function until(condition: () => boolean, timeoutMs = 5000) {
+	const deadline = Date.now() + timeoutMs;
+	while (!condition()) {
+		if (Date.now() > deadline) throw new Error('The condition did not come true in time');
+		await new Promise((resolve) => setTimeout(resolve, 10));
+	}
+}
+
+const withoutToken = (url: string) => {
+	const target = new URL(url);
+	target.searchParams.delete('token');
+	return target.toString();
+};
+
+describe('OMI AI Trigger', () => {
+	const sandbox = useSandbox();
+	let n8n: TestN8n;
+	let server: TestWebhookServer;
+	let credential: INodeCredentialsDetails;
+
+	beforeEach(async () => {
+		n8n = new TestN8n();
+		server = await TestWebhookServer.start(n8n);
+		credential = addOmiCredential(n8n, sandbox());
+	});
+	afterEach(async () => await server.close());
+
+	/** Activates a trigger workflow and returns its id and the URL OMI now holds. */
+	async function activate(parameters: INodeParameters = {}) {
+		const id = await server.activate(triggerWorkflow(credential, parameters));
+		const registered = sandbox().control.webhook().current as string;
+		return { id, registered };
+	}
+
+	describe('lifecycle', () => {
+		it('registers its production URL, with a secret token, with OMI on activation', async () => {
+			const { id, registered } = await activate();
+
+			const url = new URL(registered);
+			expect(withoutToken(registered)).toBe(server.webhookUrl(id, TRIGGER));
+			expect(url.pathname).toMatch(/^\/webhook\/[0-9a-f-]{36}\/omi-ai$/);
+			// 256 bits, base64url.
+			expect(url.searchParams.get('token')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+		});
+
+		it('can be activated again without harm: the same URL is registered again', async () => {
+			const workflow = triggerWorkflow(credential);
+			const id = await server.activate(workflow);
+			await server.activate(workflow, id);
+
+			const { current, history } = sandbox().control.webhook();
+			expect(history).toEqual([current, current]);
+			expect(await sandbox().control.deliver('analysis', 'crm-1')).toMatchObject({ delivered: true, attempts: 1 });
+			expect(await server.waitForExecutions(id, 1)).toHaveLength(1);
+		});
+
+		it('gives each workflow its own token', async () => {
+			const first = await activate();
+			const second = await activate();
+
+			expect(new URL(first.registered).searchParams.get('token')).not.toBe(
+				new URL(second.registered).searchParams.get('token'),
+			);
+		});
+
+		it('fails activation with OMI\'s reason when OMI refuses the registration', async () => {
+			const refused = addOmiCredential(n8n, sandbox(), { apiKey: 'not-the-key' }, 'omi-wrong');
+
+			await expect(server.activate(triggerWorkflow(refused))).rejects.toThrow(/api_key_invalid/);
+		});
+
+		it('deactivates without throwing and logs why OMI keeps the URL, even with OMI down', async () => {
+			const down = await startSandbox({ port: 0 });
+			const downCredential = addOmiCredential(n8n, down, {}, 'omi-down');
+			const id = await server.activate(triggerWorkflow(downCredential));
+			await down.close();
+			const logs = captureLogs();
+
+			try {
+				await expect(server.deactivate(id)).resolves.toBeUndefined();
+			} finally {
+				logs.restore();
+			}
+
+			expect(logs.lines.join('\n')).toMatch(/warn OMI AI Trigger: OMI has no way to remove a webhook URL/);
+		});
+
+		it('no longer starts a workflow once deactivated', async () => {
+			const { id, registered } = await activate();
+			await server.deactivate(id);
+
+			const answer = await post(registered, JSON.stringify(buildResult('analysis', 'crm-1')));
+
+			expect(answer.status).toBe(404);
+			expect(server.executionsOf(id)).toHaveLength(0);
+		});
+
+		it('a test event replaces the production URL at OMI, and production is registered again afterwards', async () => {
+			const workflow = triggerWorkflow(credential);
+			const id = await server.activate(workflow);
+			const production = sandbox().control.webhook().current;
+
+			await server.listenForTestEvent(workflow, id);
+			const testUrl = sandbox().control.webhook().current as string;
+			expect(withoutToken(testUrl)).toBe(server.webhookUrl(id, TRIGGER, true));
+
+			const delivery = await sandbox().control.deliver('transcription', 'crm-test-1');
+			expect(delivery).toMatchObject({ url: testUrl, delivered: true });
+			const [testRun] = await server.waitForExecutions(id, 1);
+			expect(testRun.mode).toBe('manual');
+			expect(testRun.output(TRIGGER)[0].json).toMatchObject({ event: 'transcriptionCompleted', trackingId: 'crm-test-1' });
+
+			// n8n removes a test URL after its one call, while the test execution may still run.
+			await until(() => sandbox().control.webhook().history.length === 3);
+			expect(sandbox().control.webhook().history).toEqual([production, testUrl, production]);
+			expect(await sandbox().control.deliver('analysis', 'crm-prod-1')).toMatchObject({ url: production, delivered: true });
+			const runs = await server.waitForExecutions(id, 2);
+			expect(runs[1]).toMatchObject({ mode: 'webhook' });
+		});
+
+		it('gives production back when a test stops without an event', async () => {
+			const workflow = triggerWorkflow(credential);
+			const id = await server.activate(workflow);
+			const production = sandbox().control.webhook().current;
+
+			await server.listenForTestEvent(workflow, id);
+			await server.stopListening(id);
+
+			expect(sandbox().control.webhook().current).toBe(production);
+		});
+
+		it('logs, and does not throw, when OMI is down as a test ends', async () => {
+			const down = await startSandbox({ port: 0 });
+			const workflow = triggerWorkflow(addOmiCredential(n8n, down, {}, 'omi-down'));
+			const id = randomUUID();
+			await server.listenForTestEvent(workflow, id);
+			await down.close();
+			const logs = captureLogs();
+
+			try {
+				await expect(server.stopListening(id)).resolves.toBeUndefined();
+			} finally {
+				logs.restore();
+			}
+
+			expect(logs.lines.join('\n')).toMatch(/warn OMI AI Trigger: the test is over, but OMI could not be given the production URL again/);
+		});
+	});
+
+	describe('deliveries', () => {
+		it('turns a transcript into one simplified item', async () => {
+			const { id } = await activate();
+
+			const delivery = await sandbox().control.deliver('transcription', 'crm-42');
+
+			const [execution] = await server.waitForExecutions(id, 1);
+			const body = delivery.body as TranscriptionResult;
+			const words = JSON.parse(body.word_alignment) as IDataObject[];
+			expect(delivery.lastStatus).toBe(200);
+			expect(execution.output(TRIGGER).map((item) => item.json)).toEqual([
+				{
+					event: 'transcriptionCompleted',
+					trackingId: 'crm-42',
+					text: body.text,
+					segments: [{ start: Number(body.from), end: Number(body.to), text: body.text, words }],
+				},
+			]);
+			expect(words.length).toBeGreaterThan(0);
+		});
+
+		it('turns an analysis into one item whose QA scores are numbers an IF node can compare', async () => {
+			const { id } = await activate();
+
+			await sandbox().control.deliver('analysis', 'crm-7-score-55');
+
+			const [execution] = await server.waitForExecutions(id, 1);
+			const item = execution.output(TRIGGER)[0].json;
+			expect(item).toMatchObject({ event: 'callAnalysisCompleted', trackingId: 'crm-7-score-55', qa: { staffScore: 55 } });
+			expect(typeof item.staffTalkTime).toBe('number');
+			expect(typeof (item.qa as IDataObject).customerScore).toBe('number');
+			expect(Object.values(item.keywords as IDataObject).every((count) => typeof count === 'number')).toBe(true);
+			expect(item.llm).toEqual(expect.any(Object));
+		});
+
+		it('answers OMI at once with 200 and a small JSON body', async () => {
+			const { registered } = await activate();
+
+			const answer = await post(registered, JSON.stringify(buildResult('analysis', 'crm-1')));
+
+			expect(answer).toEqual({ status: 200, body: { received: true } });
+		});
+
+		it.each([
+			['equals', 'crm-1', ['crm-1']],
+			['startsWith', 'crm-', ['crm-1', 'crm-2']],
+		])('filters by tracking ID (%s %s) and answers 200 to what it skips', async (trackingIdMatch, trackingId, expected) => {
+			const { id, registered } = await activate({ trackingIdMatch, trackingId });
+
+			const answers = [];
+			for (const delivered of ['crm-1', 'sales-1', 'crm-2']) {
+				answers.push(await post(registered, JSON.stringify(buildResult('analysis', delivered))));
+			}
+
+			await server.waitForExecutions(id, expected.length);
+			expect(server.executionsOf(id).map((execution) => execution.output(TRIGGER)[0].json.trackingId)).toEqual(expected);
+			expect(answers.map(({ status }) => status)).toEqual([200, 200, 200]);
+			expect(answers[1].body).toEqual({ received: true, skipped: 'tracking ID filtered out' });
+		});
+
+		it('skips an event the workflow did not select, with 200 so that OMI does not retry it', async () => {
+			const { id, registered } = await activate({ events: ['callAnalysisCompleted'] });
+
+			const answer = await post(registered, JSON.stringify(buildResult('transcription', 'crm-1')));
+
+			expect(answer).toEqual({ status: 200, body: { received: true, skipped: 'event not selected' } });
+			expect(server.executionsOf(id)).toHaveLength(0);
+		});
+
+		it('starts one workflow for a result OMI delivers twice', async () => {
+			const { id, registered } = await activate();
+			const body = JSON.stringify(buildResult('analysis', 'crm-dup'));
+
+			const first = await post(registered, body);
+			const second = await post(registered, body);
+			const third = await post(registered, JSON.stringify(buildResult('transcription', 'crm-dup')));
+
+			expect(first.body).toEqual({ received: true });
+			expect(second).toEqual({ status: 200, body: { received: true, skipped: 'duplicate' } });
+			expect(third.body).toEqual({ received: true });
+			await server.waitForExecutions(id, 2);
+			expect(server.executionsOf(id).map((execution) => execution.output(TRIGGER)[0].json.event)).toEqual([
+				'callAnalysisCompleted',
+				'transcriptionCompleted',
+			]);
+		});
+
+		it('adds the raw payload and the request headers when asked, without the token', async () => {
+			const { id, registered } = await activate({ options: { includeRaw: true } });
+			const body = buildResult('analysis', 'crm-raw');
+
+			await post(registered, JSON.stringify(body), { referer: registered, 'x-omi-trace': 'abc' });
+
+			const [execution] = await server.waitForExecutions(id, 1);
+			const item = execution.output(TRIGGER)[0].json;
+			expect(item.raw).toEqual(body);
+			expect(item.headers).toMatchObject({ 'x-omi-trace': 'abc', referer: `${withoutToken(registered)}?token=***` });
+			expect(item.qa).toMatchObject({ staffScore: expect.any(Number) });
+		});
+
+		it('emits an unrecognised body as event "unknown" only when the option is on', async () => {
+			const off = await activate();
+			const on = await activate({ options: { includeUnknown: true } });
+			const odd = JSON.stringify({ tracking_id: 'crm-odd', status: 'queued' });
+
+			expect(await post(off.registered, odd)).toEqual({
+				status: 400,
+				body: { message: 'The body is neither a transcription nor a call analysis result' },
+			});
+			expect((await post(on.registered, odd)).status).toBe(200);
+
+			const [execution] = await server.waitForExecutions(on.id, 1);
+			expect(execution.output(TRIGGER)[0].json).toEqual({
+				event: 'unknown',
+				trackingId: 'crm-odd',
+				payload: { tracking_id: 'crm-odd', status: 'queued' },
+			});
+			expect(server.executionsOf(off.id)).toHaveLength(0);
+		});
+	});
+
+	describe('refused requests start no workflow', () => {
+		const result = JSON.stringify(buildResult('analysis', 'crm-1'));
+
+		async function refusedWith(send: (registered: string) => Promise<{ status: number; body: IDataObject }>) {
+			const { id, registered } = await activate();
+			const answer = await send(registered);
+			// A request that would start a workflow has finished it by the time a later one is answered.
+			await post(registered, JSON.stringify(buildResult('transcription', 'crm-probe')));
+			await server.waitForExecutions(id, 1);
+			expect(server.executionsOf(id).map((execution) => execution.output(TRIGGER)[0].json.trackingId)).toEqual([
+				'crm-probe',
+			]);
+			return answer;
+		}
+
+		const changeOneCharacter = (token: string) => `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`;
+
+		it.each([
+			['no token', (registered: string) => post(withoutToken(registered), result)],
+			['an empty token', (registered: string) => post(`${withoutToken(registered)}?token=`, result)],
+			[
+				'a token one character off',
+				(registered: string) => {
+					const url = new URL(registered);
+					url.searchParams.set('token', changeOneCharacter(url.searchParams.get('token') as string));
+					return post(url.toString(), result);
+				},
+			],
+			[
+				'the token in a header instead of the URL',
+				(registered: string) =>
+					post(withoutToken(registered), result, { token: new URL(registered).searchParams.get('token') as string }),
+			],
+		])('%s: 401', async (_case, send) => {
+			expect(await refusedWith(send)).toEqual({ status: 401, body: { message: 'Unauthorized' } });
+		});
+
+		it('a token from another workflow: 401', async () => {
+			const other = await activate();
+			const answer = await refusedWith(async (registered) => {
+				const url = new URL(registered);
+				url.searchParams.set('token', new URL(other.registered).searchParams.get('token') as string);
+				return await post(url.toString(), result);
+			});
+			expect(answer.status).toBe(401);
+		});
+
+		it.each([
+			['not JSON', 'tracking_id=crm-1&text=hello', 'The body must be a JSON object'],
+			['a JSON array', '[{"tracking_id":"crm-1","text":"hi"}]', 'The body must be a JSON object'],
+			['__proto__ keys', '{"tracking_id":"crm-1","text":"hi","__proto__":{"admin":true}}', 'The body has the forbidden key "__proto__"'],
+			['constructor keys', '{"tracking_id":"crm-1","analyst_results":{"constructor":{"prototype":{}}}}', 'The body has the forbidden key "constructor"'],
+			['deep nesting', `{"tracking_id":"crm-1","text":"hi","x":${'['.repeat(200)}${']'.repeat(200)}}`, 'The body is nested deeper than 32 levels'],
+		])('%s: 400', async (_case, body, message) => {
+			expect(await refusedWith((registered) => post(registered, body))).toEqual({ status: 400, body: { message } });
+		});
+
+		it('a body over 5 MB: 413', async () => {
+			const oversized = JSON.stringify({ ...buildResult('transcription', 'crm-big'), text: 'a'.repeat(6 * 1024 * 1024) });
+
+			expect(await refusedWith((registered) => post(registered, oversized))).toEqual({
+				status: 413,
+				body: { message: 'The body is larger than 5 MB' },
+			});
+		});
+	});
+
+	describe('the secret token', () => {
+		it('is still valid after n8n restarts, with nothing kept in memory', async () => {
+			const workflow = triggerWorkflow(credential);
+			const id = await server.activate(workflow);
+			const token = new URL(sandbox().control.webhook().current as string).searchParams.get('token') as string;
+			await server.close();
+
+			const restarted = new TestN8n();
+			addOmiCredential(restarted, sandbox());
+			server = await TestWebhookServer.start(restarted);
+			await server.activate(workflow, id);
+			const url = new URL(server.webhookUrl(id, TRIGGER));
+			url.searchParams.set('token', token);
+
+			expect((await post(url.toString(), JSON.stringify(buildResult('analysis', 'crm-after-restart')))).status).toBe(200);
+			expect(await server.waitForExecutions(id, 1)).toHaveLength(1);
+		});
+
+		it('and the API key appear in no output and no log line', async () => {
+			const logs = captureLogs();
+			try {
+				const { id, registered } = await activate({ options: { includeRaw: true } });
+				await post(registered, JSON.stringify(buildResult('analysis', 'crm-1')), { referer: registered });
+				await post(withoutToken(registered), JSON.stringify(buildResult('analysis', 'crm-2')));
+				await server.deactivate(id);
+				const executions = await server.waitForExecutions(id, 1);
+				const token = new URL(registered).searchParams.get('token') as string;
+
+				const seen = everyText(executions.map((execution) => execution.run)) + logs.lines.join('\n');
+				expect(seen).toContain('crm-1');
+				expect(seen).not.toContain(token);
+				expect(seen).not.toContain(sandbox().apiKey);
+			} finally {
+				logs.restore();
+			}
+		});
+	});
+
+	it('end to end: the OMI AI node uploads a call, OMI posts its analysis, the trigger emits it', async () => {
+		const { id } = await activate({ trackingIdMatch: 'startsWith', trackingId: 'crm-' });
+		const recording = makeRecording('trigger-e2e.wav', 64 * 1024);
+
+		const upload = await n8n.run(
+			omiWorkflow(
+				[{ $file: { path: recording.path, fileName: 'call.wav', mimeType: 'audio/wav' } }],
+				 { resource: 'recording', operation: 'analyzeCall', trackingId: 'crm-e2e-score-45' }, credential),
+		);
+
+		expect(upload.error).toBeUndefined();
+		const [execution] = await server.waitForExecutions(id, 1);
+		expect(execution.output(TRIGGER)[0].json).toMatchObject({
+			event: 'callAnalysisCompleted',
+			trackingId: 'crm-e2e-score-45',
+			qa: { staffScore: 45 },
+		});
+		expect(sandbox().control.uploads()[0]).toMatchObject({ trackingId: 'crm-e2e-score-45', sha256: recording.sha256 });
+	});
+});

@@ -1,0 +1,105 @@
+import { detectEvent, simplifyResult } from '../nodes/OmiAiTrigger/simplify';
+import { buildResult } from '../sandbox/server';
+
+describe('OMI AI Trigger › simplified results', () => {
+	it('tells a transcription, an analysis and anything else apart by their fields', () => {
+		expect(detectEvent({ ...buildResult('transcription', 'crm-1') })).toBe('transcriptionCompleted');
+		expect(detectEvent({ ...buildResult('analysis', 'crm-1') })).toBe('callAnalysisCompleted');
+		expect(detectEvent({ tracking_id: 'crm-1', status: 'done' })).toBe('unknown');
+	});
+
+	it('gives a transcript its text and one segment in seconds, with the words parsed from JSON text', () => {
+		const body = buildResult('transcription', 'crm-7');
+		const words = JSON.parse(body.word_alignment) as Array<{ word: string; start: number; end: number }>;
+
+		expect(simplifyResult('transcriptionCompleted', { ...body })).toEqual({
+			event: 'transcriptionCompleted',
+			trackingId: 'crm-7',
+			text: body.text,
+			segments: [{ start: Number(body.from), end: Number(body.to), text: body.text, words }],
+		});
+	});
+
+	it('keeps segments OMI may send with their own words', () => {
+		const segments = [
+			{ from: '0.5', to: '1.5', text: 'Xin chào', words: [{ word: 'Xin', start: 0.5, end: 0.9 }] },
+			{ from: 2, to: 3, text: 'ạ', words: '[{"word":"ạ","start":2,"end":3}]' },
+		];
+		const simplified = simplifyResult('transcriptionCompleted', { tracking_id: 'x', word_alignment: segments });
+
+		expect(simplified.segments).toEqual([
+			{ start: 0.5, end: 1.5, text: 'Xin chào', words: [{ word: 'Xin', start: 0.5, end: 0.9 }] },
+			{ start: 2, end: 3, text: 'ạ', words: [{ word: 'ạ', start: 2, end: 3 }] },
+		]);
+	});
+
+	it('puts the QA scores at the top of qa as numbers, with the criteria, keyword counts and the parsed LLM result', () => {
+		const body = buildResult('analysis', 'crm-9-score-40');
+
+		expect(simplifyResult('callAnalysisCompleted', { ...body })).toEqual({
+			event: 'callAnalysisCompleted',
+			trackingId: 'crm-9-score-40',
+			staffTalkTime: body.staff_talk_time,
+			customerTalkTime: body.customer_talk_time,
+			qa: {
+				staffScore: 40,
+				staffMaxScore: 100,
+				customerScore: body.quality_evaluation_result.CUSTOMER.score,
+				customerMaxScore: 100,
+				staffPassed: body.quality_evaluation_result.STAFF.passed,
+				staffFailed: body.quality_evaluation_result.STAFF.failed,
+				customerPassed: body.quality_evaluation_result.CUSTOMER.passed,
+				customerFailed: body.quality_evaluation_result.CUSTOMER.failed,
+			},
+			keywords: body.keyword_count,
+			llm: JSON.parse(body.nl_analyze_result),
+		});
+	});
+
+	it('reads scores and counts sent as text, JSON text or lists, and falls back on the analyst summary', () => {
+		const simplified = simplifyResult('callAnalysisCompleted', {
+			tracking_id: 42,
+			analyst_results: '{"staff_score": "65.5", "customer_score": 80, "staff_talk_time": 12}',
+			quality_evaluation_result: { STAFF: { passed: ['Greeting', 7] } },
+			keyword_count: [{ keyword: 'refund', count: '2' }, { name: 'cancel', count: 1 }, { count: 3 }],
+			nl_analyze_result: 'The customer was happy.',
+		});
+
+		expect(simplified).toMatchObject({
+			trackingId: '42',
+			staffTalkTime: 12,
+			customerTalkTime: null,
+			qa: { staffScore: 65.5, customerScore: 80, staffPassed: ['Greeting'], staffFailed: [] },
+			keywords: { refund: 2, cancel: 1 },
+			llm: 'The customer was happy.',
+		});
+	});
+
+	it('never throws on missing or odd fields', () => {
+		const odd = [
+			{},
+			{ text: null, word_alignment: '[not json', from: 'soon', to: {} },
+			{ word_alignment: [null, 3, { word: 5 }] },
+			{ quality_evaluation_result: 'broken', keyword_count: 7, staff_word_alignments: [] },
+		];
+		for (const body of odd) {
+			for (const event of ['transcriptionCompleted', 'callAnalysisCompleted', 'unknown'] as const) {
+				expect(() => simplifyResult(event, body)).not.toThrow();
+			}
+		}
+		expect(simplifyResult('transcriptionCompleted', odd[1])).toEqual({
+			event: 'transcriptionCompleted',
+			trackingId: '',
+			text: '',
+			segments: [{ start: null, end: null, text: '', words: [] }],
+		});
+	});
+
+	it('hands an unrecognised body over whole, under payload', () => {
+		expect(simplifyResult('unknown', { tracking_id: 'a', status: 'done' })).toEqual({
+			event: 'unknown',
+			trackingId: 'a',
+			payload: { tracking_id: 'a', status: 'done' },
+		});
+	});
+});
