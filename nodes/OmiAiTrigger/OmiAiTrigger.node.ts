@@ -47,7 +47,8 @@ export class OmiAiTrigger implements INodeType {
 		icon: { light: 'file:../../icons/omi.svg', dark: 'file:../../icons/omi.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{$parameter["events"].join(", ")}}',
+		subtitle:
+			'={{ $parameter["events"].length === 1 ? ($parameter["events"][0] === "callAnalysisCompleted" ? "Call analysis completed" : "Transcription completed") : "Transcriptions and call analyses" }}',
 		description: 'Starts the workflow when OMI finishes a transcription or a call analysis',
 		defaults: { name: 'OMI AI Trigger' },
 		inputs: [],
