@@ -121,6 +121,34 @@ describe('OMI AI › Callbot Session', () => {
 			]);
 		});
 
+		it.each([
+			['Asia/Ho_Chi_Minh', '2026-01-31T09:00:00', Date.UTC(2026, 0, 31, 2, 0)],
+			['Asia/Ho_Chi_Minh', '2026-01-31', Date.UTC(2026, 0, 30, 17, 0)],
+			['Europe/Berlin', '2026-07-01T09:00:00', Date.UTC(2026, 6, 1, 7, 0)],
+			// The first hour of summer time in Berlin.
+			['Europe/Berlin', '2026-03-29T03:30:00', Date.UTC(2026, 2, 29, 1, 30)],
+			['Europe/Berlin', '2026-01-31T09:00:00Z', Date.UTC(2026, 0, 31, 9, 0)],
+		])('reads Send At in the workflow time zone %s: %s', async (timezone, sendAt, expected) => {
+			const { n8n, credential } = setUp();
+			const workflow = omiWorkflow(customers.slice(0, 1), startParameters({ options: { sendAt } }), credential);
+
+			const result = await n8n.run({ ...workflow, settings: { timezone } });
+
+			expect(result.error).toBeUndefined();
+			expect(sandbox().control.sessions()[0].body).toMatchObject({ send_time: expected });
+		});
+
+		it('says which Send At is not a date', async () => {
+			const { n8n, credential } = setUp();
+
+			const result = await n8n.run(
+				omiWorkflow(customers.slice(0, 1), startParameters({ options: { sendAt: 'next Monday' } }), credential),
+			);
+
+			expect(result.error?.message).toBe('Send At "next Monday" is not a date and time');
+			expect(requestsTo(EXECUTE_PATH)).toHaveLength(0);
+		});
+
 		it("links OMI's error for a DNC number to the item it came from", async () => {
 			const { n8n, credential } = setUp();
 			const items = [customers[0], { phone: '+84 900 000 001', name: 'Không gọi' }, customers[1]];

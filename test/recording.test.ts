@@ -165,6 +165,7 @@ describe('OMI AI › Recording', () => {
 			'/calls/from-pbx.mp3': { path: recording.path, contentType: 'audio/mpeg' },
 			'/calls/chunked': { path: recording.path, contentType: 'audio/mpeg', chunked: true },
 			'/calls/page.html': { path: recording.path, contentType: 'text/html' },
+			'/calls/compressible.mp3': { path: recording.path, contentType: 'audio/mpeg', gzip: true },
 		};
 		let server: Awaited<ReturnType<typeof startFileServer>>;
 		beforeAll(async () => (server = await startFileServer(files)));
@@ -173,6 +174,7 @@ describe('OMI AI › Recording', () => {
 		it.each([
 			['with a Content-Length', '/calls/from-pbx.mp3', 'from-pbx.mp3'],
 			['sent in chunks, without a length', '/calls/chunked', 'chunked.mp3'],
+			['from a server that would compress it', '/calls/compressible.mp3', 'compressible.mp3'],
 		])('downloads and forwards the recording %s, byte for byte', async (_how, path, fileName) => {
 			const { n8n, credential } = setUp();
 

@@ -21,6 +21,7 @@ import type {
 	IRunExecutionData,
 	IWorkflowBase,
 	IWorkflowExecuteAdditionalData,
+	IWorkflowSettings,
 	ResourceMapperFields,
 	WorkflowExecuteMode,
 } from 'n8n-workflow';
@@ -34,6 +35,7 @@ export const OMI_NODE_TYPE = 'n8n-nodes-omicall.omiAi';
 export interface WorkflowJson {
 	nodes: INode[];
 	connections: IConnections;
+	settings?: IWorkflowSettings;
 }
 
 export interface RunResult {
@@ -89,12 +91,12 @@ export class TestN8n {
 		} as unknown as IWorkflowExecuteAdditionalData;
 	}
 
-	workflow(nodes: INode[], connections: IConnections, id = randomUUID()): Workflow {
-		return new Workflow({ id, nodes, connections, active: false, nodeTypes: this.nodeTypes });
+	workflow(nodes: INode[], connections: IConnections, id = randomUUID(), settings: IWorkflowSettings = {}): Workflow {
+		return new Workflow({ id, nodes, connections, active: false, nodeTypes: this.nodeTypes, settings });
 	}
 
-	async run({ nodes, connections }: WorkflowJson, executionId?: string): Promise<RunResult> {
-		const workflow = this.workflow(nodes, connections);
+	async run({ nodes, connections, settings }: WorkflowJson, executionId?: string): Promise<RunResult> {
+		const workflow = this.workflow(nodes, connections, undefined, settings);
 		const workflowData = { id: workflow.id, name: 'test', nodes, connections } as unknown as IWorkflowBase;
 		const start = nodes.find((node) => node.type === TEST_ITEMS_TYPE);
 		const run = await new WorkflowExecute(this.additionalData(workflowData, executionId), 'manual').run(

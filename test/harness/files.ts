@@ -1,9 +1,20 @@
 import { createHash } from 'node:crypto';
-import { closeSync, createReadStream, mkdtempSync, openSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import {
+	closeSync,
+	createReadStream,
+	mkdtempSync,
+	openSync,
+	readFileSync,
+	rmSync,
+	statSync,
+	writeFileSync,
+	writeSync,
+} from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 
 const folder = mkdtempSync(join(tmpdir(), 'omi-recordings-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
@@ -35,7 +46,8 @@ export function makeEmptyFile(name: string): string {
  * with a Content-Length, or chunked without one.
  */
 export async function startFileServer(
-	files: Record<string, { path: string; contentType: string; chunked?: boolean }>,
+	/** `gzip`: compress for a client that accepts it, as web servers and CDNs do for audio too. */
+	files: Record<string, { path: string; contentType: string; chunked?: boolean; gzip?: boolean }>,
 ): Promise<{ url: string; downloads: () => number; close: () => Promise<void> }> {
 	let downloads = 0;
 	const server = createServer((request, response) => {
@@ -45,6 +57,16 @@ export async function startFileServer(
 			return;
 		}
 		downloads++;
+		if (file.gzip && /\bgzip\b/.test(String(request.headers['accept-encoding']))) {
+			const compressed = gzipSync(readFileSync(file.path));
+			response.writeHead(200, {
+				'content-type': file.contentType,
+				'content-encoding': 'gzip',
+				'content-length': String(compressed.length),
+			});
+			response.end(compressed);
+			return;
+		}
 		const headers: Record<string, string> = { 'content-type': file.contentType };
 		if (!file.chunked) headers['content-length'] = String(statSync(file.path).size);
 		response.writeHead(200, headers);

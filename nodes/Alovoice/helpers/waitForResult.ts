@@ -26,7 +26,8 @@ export async function waitForResult(
 ): Promise<AlovoiceResponse> {
 	const { pollIntervalSeconds, backoffFactor, maxWaitSeconds } = { ...WAIT_DEFAULTS, ...options };
 	const deadline = Date.now() + maxWaitSeconds * 1000;
-	let pauseMs = pollIntervalSeconds * 1000;
+	// The panel refuses less than 0.01 s; an expression is held to the same floor.
+	let pauseMs = Math.max(10, pollIntervalSeconds * 1000);
 	let polls = 0;
 	for (;;) {
 		const response = await alovoiceApiRequest.call(this, 'callgetairesult', callId, itemIndex);

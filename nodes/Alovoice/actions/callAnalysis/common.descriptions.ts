@@ -51,7 +51,8 @@ export const waitOptionsField: INodeProperties = {
 			displayName: 'Poll Interval (Seconds)',
 			name: 'pollIntervalSeconds',
 			type: 'number',
-			typeOptions: { minValue: 0, numberPrecision: 2 },
+			// A zero pause with any backoff stays zero: a tight loop against Alovoice.
+			typeOptions: { minValue: 0.01, numberPrecision: 2 },
 			default: 10,
 			description: 'The pause before the second poll; later pauses grow by the backoff factor',
 		},

@@ -9,6 +9,7 @@ import type {
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { attachItemIndex, errorItem, mapItems } from '../../helpers/items';
+import { epochMsInZone } from '../../helpers/time';
 import { textParameter } from '../../helpers/parameters';
 import { omiApiRequest } from '../../transport';
 import { scriptLocator } from '../common.descriptions';
@@ -165,7 +166,8 @@ const properties: INodeProperties[] = [
 				name: 'sendAt',
 				type: 'dateTime',
 				default: '',
-				description: 'When the calls start. Leave empty to start now.',
+				description:
+					"When the calls start, in the workflow's time zone unless the value has its own offset. Leave empty to start now.",
 			},
 		],
 	},
@@ -234,7 +236,7 @@ function readContact(this: IExecuteFunctions, item: INodeExecutionData, itemInde
 }
 
 function epochMs(this: IExecuteFunctions, sendAt: string, itemIndex: number): number {
-	const time = new Date(sendAt).getTime();
+	const time = epochMsInZone(sendAt, this.getTimezone());
 	if (Number.isNaN(time)) {
 		throw new NodeOperationError(this.getNode(), `Send At "${sendAt}" is not a date and time`, {
 			itemIndex,

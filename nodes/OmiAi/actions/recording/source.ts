@@ -158,6 +158,8 @@ export async function recordingFromUrl(
 				method: 'GET',
 				url: url.href,
 				encoding: 'stream',
+				// A compressed answer's Content-Length is not the file's size, which the upload announces.
+				headers: { 'accept-encoding': 'identity' },
 				returnFullResponse: true,
 				timeout: timeoutMs,
 			})) as DownloadResponse;
@@ -166,7 +168,8 @@ export async function recordingFromUrl(
 			throw new NodeOperationError(
 				this.getNode(),
 				`Could not download the recording of item ${itemIndex}: ${status ? `HTTP ${status}` : (error as Error).message}`,
-				{ itemIndex, description: `URL: ${url.href}` },
+				// Without the query, which may hold a signed URL's secret.
+				{ itemIndex, description: `URL: ${url.origin}${url.pathname}` },
 			);
 		}
 	};
