@@ -12,6 +12,7 @@ import type { AddressInfo } from 'node:net';
 
 import { AlovoiceSandbox } from './alovoice';
 import { createControl, handleControlRequest } from './control';
+import { RECORDINGS_PATH, serveRecording } from './recordings';
 import { REQUEST_LOG_LIMIT, createState, type Core, type SandboxState } from './core';
 import { drain, sendFail } from './envelope';
 import { FaultBook, applyFault } from './faults';
@@ -116,6 +117,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		});
 
 		if (path === '/_sandbox' || path.startsWith('/_sandbox/')) return handleControlRequest(control, req, res, path);
+		if (RECORDINGS_PATH.test(path) && (method === 'GET' || method === 'HEAD')) return serveRecording(req, res, url);
 
 		const entry = logRequest(core.state, req, path, url);
 		res.on('finish', () => {

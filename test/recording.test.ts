@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 import { startBinaryStore } from './harness/binaryStore';
 import { omiWorkflow } from './harness/engine';
 import { makeEmptyFile, makeRecording, startFileServer } from './harness/files';
@@ -186,6 +188,28 @@ describe('OMI AI › Recording', () => {
 			expect(result.output('OMI AI')[0].json).toMatchObject({ fileName, fileSize: recording.size, source: 'url' });
 			expect(sandbox().control.uploads()).toEqual([
 				expect.objectContaining({ endpoint: 'call_analyze', fileName, size: recording.size, sha256: recording.sha256 }),
+			]);
+		});
+
+		it("uploads the sandbox's own WAV recording, byte for byte", async () => {
+			const { n8n, credential } = setUp();
+			const recordingUrl = `${sandbox().url}/recordings/demo-call.wav?seconds=3`;
+			const served = Buffer.from(await (await fetch(recordingUrl)).arrayBuffer());
+
+			const result = await n8n.run(
+				omiWorkflow([{}], { ...transcribe, source: 'url', recordingUrl, trackingId: 'wav-1' }, credential),
+			);
+
+			expect(result.error).toBeUndefined();
+			expect(served.subarray(0, 4).toString('ascii')).toBe('RIFF');
+			expect(served.length).toBe(44 + 3 * 16000);
+			expect(sandbox().control.uploads()).toEqual([
+				expect.objectContaining({
+					fileName: 'demo-call.wav',
+					contentType: 'audio/wav',
+					size: served.length,
+					sha256: createHash('sha256').update(served).digest('hex'),
+				}),
 			]);
 		});
 
