@@ -116,11 +116,9 @@ describe('OMI AI Trigger', () => {
 			await expect(server.activate(triggerWorkflow(refused))).rejects.toThrow(/api_key_invalid/);
 		});
 
-		it('deactivates without throwing and logs why OMI keeps the URL, even with OMI down', async () => {
-			const down = await startSandbox({ port: 0 });
-			const downCredential = addOmiCredential(n8n, down, {}, 'omi-down');
-			const id = await server.activate(triggerWorkflow(downCredential));
-			await down.close();
+		it('deactivates without calling OMI, which has no way to remove a URL, and logs that OMI keeps it', async () => {
+			const { id } = await activate();
+			const requestsBefore = sandbox().control.requests().length;
 			const logs = captureLogs();
 
 			try {
@@ -129,6 +127,7 @@ describe('OMI AI Trigger', () => {
 				logs.restore();
 			}
 
+			expect(sandbox().control.requests()).toHaveLength(requestsBefore);
 			expect(logs.lines.join('\n')).toMatch(/warn OMI AI Trigger: OMI has no way to remove a webhook URL/);
 		});
 
@@ -248,7 +247,7 @@ describe('OMI AI Trigger', () => {
 				answers.push(await post(registered, JSON.stringify(buildResult('analysis', delivered))));
 			}
 
-			await server.waitForExecutions(id, expected.length);
+			await server.settled();
 			expect(server.executionsOf(id).map((execution) => execution.output(TRIGGER)[0].json.trackingId)).toEqual(expected);
 			expect(answers.map(({ status }) => status)).toEqual([200, 200, 200]);
 			expect(answers[1].body).toEqual({ received: true, skipped: 'tracking ID filtered out' });
@@ -259,6 +258,7 @@ describe('OMI AI Trigger', () => {
 
 			const answer = await post(registered, JSON.stringify(buildResult('transcription', 'crm-1')));
 
+			await server.settled();
 			expect(answer).toEqual({ status: 200, body: { received: true, skipped: 'event not selected' } });
 			expect(server.executionsOf(id)).toHaveLength(0);
 		});
@@ -321,12 +321,9 @@ describe('OMI AI Trigger', () => {
 		async function refusedWith(send: (registered: string) => Promise<{ status: number; body: IDataObject }>) {
 			const { id, registered } = await activate();
 			const answer = await send(registered);
-			// A request that would start a workflow has finished it by the time a later one is answered.
-			await post(registered, JSON.stringify(buildResult('transcription', 'crm-probe')));
-			await server.waitForExecutions(id, 1);
-			expect(server.executionsOf(id).map((execution) => execution.output(TRIGGER)[0].json.trackingId)).toEqual([
-				'crm-probe',
-			]);
+			await server.settled();
+			expect(server.executionsOf(id)).toEqual([]);
+			expect(server.webhookErrors).toEqual([]);
 			return answer;
 		}
 
@@ -352,6 +349,26 @@ describe('OMI AI Trigger', () => {
 			expect(await refusedWith(send)).toEqual({ status: 401, body: { message: 'Unauthorized' } });
 		});
 
+		it('warns, once a minute at most and without the token, that a wrong token may mean a changed API key', async () => {
+			const { registered } = await activate();
+			const stale = new URL(registered);
+			stale.searchParams.set('token', changeOneCharacter(stale.searchParams.get('token') as string));
+			const logs = captureLogs();
+
+			try {
+				for (let attempt = 0; attempt < 3; attempt++) expect((await post(stale.toString(), result)).status).toBe(401);
+				expect((await post(withoutToken(registered), result)).status).toBe(401);
+			} finally {
+				logs.restore();
+			}
+
+			const warnings = logs.lines.filter((line) => line.includes('URL token'));
+			expect(warnings).toHaveLength(1);
+			expect(warnings[0]).toMatch(/^warn OMI AI Trigger: .*If the API key of the OMI credential changed, deactivate and activate the workflow/);
+			expect(warnings[0]).not.toContain(new URL(registered).searchParams.get('token'));
+			expect(warnings[0]).not.toContain(stale.searchParams.get('token'));
+		});
+
 		it('a token from another workflow: 401', async () => {
 			const other = await activate();
 			const answer = await refusedWith(async (registered) => {
@@ -363,13 +380,17 @@ describe('OMI AI Trigger', () => {
 		});
 
 		it.each([
-			['not JSON', 'tracking_id=crm-1&text=hello', 'The body must be a JSON object'],
+			['a form post', 'tracking_id=crm-1&text=hello', 'The body must be a JSON object', 'application/x-www-form-urlencoded'],
+			['JSON sent as text/plain, when not an object', '"crm-1"', 'The body must be a JSON object', 'text/plain'],
 			['a JSON array', '[{"tracking_id":"crm-1","text":"hi"}]', 'The body must be a JSON object'],
 			['__proto__ keys', '{"tracking_id":"crm-1","text":"hi","__proto__":{"admin":true}}', 'The body has the forbidden key "__proto__"'],
 			['constructor keys', '{"tracking_id":"crm-1","analyst_results":{"constructor":{"prototype":{}}}}', 'The body has the forbidden key "constructor"'],
 			['deep nesting', `{"tracking_id":"crm-1","text":"hi","x":${'['.repeat(200)}${']'.repeat(200)}}`, 'The body is nested deeper than 32 levels'],
-		])('%s: 400', async (_case, body, message) => {
-			expect(await refusedWith((registered) => post(registered, body))).toEqual({ status: 400, body: { message } });
+		])('%s: 400', async (_case, body, message, contentType = 'application/json') => {
+			expect(await refusedWith((registered) => post(registered, body, { 'content-type': contentType }))).toEqual({
+				status: 400,
+				body: { message },
+			});
 		});
 
 		it('a body over 5 MB: 413', async () => {

@@ -27,18 +27,46 @@ function matchesTrackingId(trackingId: string, match: TrackingIdMatch, expected:
 }
 
 /**
- * Answers the request itself, so that a refused delivery starts no workflow.
- * Plain Node.js response calls: n8n's Express response is one too.
+ * Answers the request itself, every time. n8n saves the static data (where
+ * duplicates are remembered) when the node says it answered; an answer left
+ * to n8n comes, in newer n8n versions, only after the execution has started
+ * on a fresh copy of the workflow, and the change would be lost.
  */
-function refuse(this: IWebhookFunctions, status: number, message: string): IWebhookResponseData {
+function answer(this: IWebhookFunctions, status: number, body: IDataObject): void {
 	const response = this.getResponseObject();
 	response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
-	response.end(JSON.stringify({ message }));
+	response.end(JSON.stringify(body));
+}
+
+function refuse(this: IWebhookFunctions, status: number, message: string): IWebhookResponseData {
+	answer.call(this, status, { message });
 	return { noWebhookResponse: true };
 }
 
 /** A 200 without a workflow: OMI must not retry a result this trigger chose to skip. */
-const skipped = (reason: string): IWebhookResponseData => ({ webhookResponse: { received: true, skipped: reason } });
+function skip(this: IWebhookFunctions, reason: string): IWebhookResponseData {
+	answer.call(this, 200, { received: true, skipped: reason });
+	return { noWebhookResponse: true };
+}
+
+const WRONG_TOKEN_WARNING_INTERVAL_MS = 60_000;
+const lastWrongTokenWarning = new Map<string, number>();
+
+/**
+ * A stale token most likely means the credential's API key changed while the
+ * workflow stayed active. Said at most once a minute per trigger, so that
+ * somebody guessing tokens cannot flood the log.
+ */
+function warnAboutWrongToken(this: IWebhookFunctions): void {
+	const trigger = `${this.getWorkflow().id}:${this.getNode().id}`;
+	const now = Date.now();
+	if (now - (lastWrongTokenWarning.get(trigger) ?? 0) < WRONG_TOKEN_WARNING_INTERVAL_MS) return;
+	lastWrongTokenWarning.set(trigger, now);
+	this.logger.warn(
+		'OMI AI Trigger: refused a delivery whose URL token is not this workflow\'s. If the API key of the OMI credential changed, deactivate and activate the workflow, so that OMI gets the URL with the new token.',
+		{ workflowId: this.getWorkflow().id, node: this.getNode().name },
+	);
+}
 
 export class OmiAiTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -158,8 +186,9 @@ export class OmiAiTrigger implements INodeType {
 				const url = this.getNodeWebhookUrl(WEBHOOK_NAME) as string;
 				const productionUrl = productionUrlOfTest(url);
 				if (productionUrl === undefined) {
+					// Also runs when an active workflow is saved, just before create() registers it again.
 					this.logger.warn(
-						'OMI AI Trigger: OMI has no way to remove a webhook URL, so OMI keeps posting results to this workflow, which n8n no longer accepts. Activate a workflow with an OMI AI Trigger, or register another URL, to receive them elsewhere.',
+						'OMI AI Trigger: OMI has no way to remove a webhook URL. Unless this workflow is being activated again, OMI keeps posting results to a URL that n8n no longer accepts: activate a workflow with an OMI AI Trigger to receive them. (If a test run just ended on an n8n with custom webhook endpoint names, the production URL was not registered again: deactivate and activate the workflow.)',
 						{ workflowId: this.getWorkflow().id, node: this.getNode().name },
 					);
 					return true;
@@ -181,7 +210,11 @@ export class OmiAiTrigger implements INodeType {
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const token = await expectedToken.call(this);
 		const query = this.getQueryData() as IDataObject;
-		if (!tokensMatch(query[TOKEN_QUERY_PARAMETER], token)) return refuse.call(this, 401, 'Unauthorized');
+		const presented = query[TOKEN_QUERY_PARAMETER];
+		if (!tokensMatch(presented, token)) {
+			if (typeof presented === 'string' && presented !== '') warnAboutWrongToken.call(this);
+			return refuse.call(this, 401, 'Unauthorized');
+		}
 
 		const request = this.getRequestObject() as unknown as Parameters<typeof readResultBody>[0];
 		const read = readResultBody(request);
@@ -194,15 +227,15 @@ export class OmiAiTrigger implements INodeType {
 			return refuse.call(this, 400, 'The body is neither a transcription nor a call analysis result');
 		}
 		const events = this.getNodeParameter('events', []) as OmiResultEvent[];
-		if (event !== 'unknown' && !events.includes(event)) return skipped('event not selected');
+		if (event !== 'unknown' && !events.includes(event)) return skip.call(this, 'event not selected');
 
 		const trackingId = trackingIdOf(body);
 		const match = this.getNodeParameter('trackingIdMatch', 'any') as TrackingIdMatch;
 		const expectedTrackingId = match === 'any' ? '' : (this.getNodeParameter('trackingId', '') as string);
-		if (!matchesTrackingId(trackingId, match, expectedTrackingId)) return skipped('tracking ID filtered out');
+		if (!matchesTrackingId(trackingId, match, expectedTrackingId)) return skip.call(this, 'tracking ID filtered out');
 
 		if (trackingId !== '' && isRepeatedResult(this.getWorkflowStaticData('node'), `${event}:${trackingId}`)) {
-			return skipped('duplicate');
+			return skip.call(this, 'duplicate');
 		}
 
 		const item = simplifyResult(event, body);
@@ -210,6 +243,7 @@ export class OmiAiTrigger implements INodeType {
 			item.raw = body;
 			item.headers = redactToken(this.getHeaderData() as IDataObject, token as string) as IDataObject;
 		}
-		return { webhookResponse: { received: true }, workflowData: [[{ json: item }]] };
+		answer.call(this, 200, { received: true });
+		return { noWebhookResponse: true, workflowData: [[{ json: item }]] };
 	}
 }

@@ -65,6 +65,9 @@ export class TestWebhookServer {
 
 	private readonly registrations = new Map<string, Registration>();
 
+	/** Requests being handled, their executions included. */
+	private readonly inFlight = new Set<Promise<void>>();
+
 	private readonly workflows = new Map<string, SavedWorkflow>();
 
 	private constructor(
@@ -75,7 +78,10 @@ export class TestWebhookServer {
 	static async start(n8n: TestN8n): Promise<TestWebhookServer> {
 		let instance: TestWebhookServer | undefined;
 		const server = http.createServer((request, response) => {
-			void instance?.handle(request as WebhookRequest, response);
+			if (!instance) return;
+			const handling = instance.handle(request as WebhookRequest, response);
+			instance.inFlight.add(handling);
+			void handling.finally(() => instance?.inFlight.delete(handling));
 		});
 		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 		instance = new TestWebhookServer(n8n, server);
@@ -130,6 +136,11 @@ export class TestWebhookServer {
 
 	executionsOf(id: string): WebhookExecution[] {
 		return this.executions.filter((execution) => execution.workflowId === id);
+	}
+
+	/** Waits until every request received so far is answered and every execution it started has finished. */
+	async settled(): Promise<void> {
+		while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
 	}
 
 	/** Waits until the workflow has at least `count` finished executions. */
@@ -247,25 +258,46 @@ export class TestWebhookServer {
 		}
 		request.rawBody = rawBody;
 		request.query = Object.fromEntries(url.searchParams);
-		request.body = parseJsonBody(request.headers['content-type'], rawBody);
+		try {
+			request.body = parseBody(request.headers['content-type'], rawBody);
+		} catch {
+			// n8n's body parser refuses broken JSON before any node sees it.
+			json(response, 422, { message: 'Failed to parse request body' });
+			return;
+		}
 
 		const test = Boolean(registration.webhookData.isTest);
-		try {
-			await this.runWebhook(registration, request, response, test);
-		} finally {
-			// n8n serves a test URL for one call only.
-			if (test) await this.removeWebhooks(registration.workflow.id, true);
-		}
+		const started = await this.runWebhook(registration, request, response, test);
+		// n8n keeps a test URL until a call starts an execution.
+		if (test && started) await this.removeWebhooks(registration.workflow.id, true);
 	}
 
+	/**
+	 * One request, in the order n8n's LiveWebhooks and executeWebhook take
+	 * it. Static data is saved from the response callback, and only when
+	 * the node changed it. A node that answers itself (`noWebhookResponse`)
+	 * gets the callback before the execution starts; otherwise, as in n8n
+	 * 2.x, the execution's Workflow is built first, on the same static data
+	 * object, which clears its change flag. Returns whether an execution ran.
+	 */
 	private async runWebhook(
 		{ workflow: saved, node, webhookData }: Registration,
 		request: WebhookRequest,
 		response: http.ServerResponse,
 		test: boolean,
-	): Promise<void> {
+	): Promise<boolean> {
 		const mode: WorkflowExecuteMode = test ? 'manual' : 'webhook';
-		const workflow = this.liveWorkflow(saved, test);
+		const staticData = structuredClone(saved.staticData);
+		const workflowFor = () =>
+			new Workflow({
+				id: saved.id,
+				nodes: saved.json.nodes,
+				connections: saved.json.connections,
+				active: !test,
+				nodeTypes: this.n8n.nodeTypes,
+				staticData,
+			});
+		const workflow = workflowFor();
 		const additionalData = this.n8n.additionalData(this.workflowData(saved), randomUUID(), mode);
 		additionalData.httpRequest = request as never;
 		additionalData.httpResponse = response as never;
@@ -278,26 +310,30 @@ export class TestWebhookServer {
 		} catch (error) {
 			this.webhookErrors.push(error as Error);
 			if (!response.headersSent) json(response, 500, { message: 'Error in workflow' });
-			return;
+			return false;
 		}
-		if (!test) saved.staticData = asStored(workflow.staticData);
-
-		if (!result.noWebhookResponse && !response.headersSent) {
+		const respond = () => {
+			if (!test && (staticData as { __dataChanged?: boolean }).__dataChanged) saved.staticData = asStored(staticData);
+			if (result.noWebhookResponse || response.headersSent) return;
 			const started = result.workflowData !== undefined;
 			json(response, 200, result.webhookResponse ?? { message: started ? 'Workflow was started' : 'Webhook call received' });
-		}
-		if (result.workflowData === undefined) return;
-
+		};
+		const answersFirst = result.noWebhookResponse === true || result.workflowData === undefined;
+		if (answersFirst) respond();
+		if (result.workflowData === undefined) return false;
+		const executionWorkflow = workflowFor();
+		if (!answersFirst) respond();
 		const runExecutionData = createRunExecutionData({
 			executionData: { nodeExecutionStack: [{ node, data: { main: result.workflowData }, source: null }] },
 		});
-		const run = await new WorkflowExecute(additionalData, mode, runExecutionData).processRunExecutionData(workflow);
+		const run = await new WorkflowExecute(additionalData, mode, runExecutionData).processRunExecutionData(executionWorkflow);
 		this.executions.push({
 			workflowId: saved.id,
 			mode,
 			run,
 			output: (nodeName) => run.data.resultData.runData[nodeName]?.[0]?.data?.main?.[0] ?? [],
 		});
+		return true;
 	}
 }
 
@@ -319,11 +355,8 @@ async function readBody(request: http.IncomingMessage): Promise<Buffer | undefin
 	return Buffer.concat(chunks);
 }
 
-function parseJsonBody(contentType: string | undefined, rawBody: Buffer): unknown {
+/** JSON bodies parsed, and refused with a throw when broken, as n8n's body parser does; other types left to the node. */
+function parseBody(contentType: string | undefined, rawBody: Buffer): unknown {
 	if (!contentType?.includes('json') || rawBody.length === 0) return {};
-	try {
-		return JSON.parse(rawBody.toString('utf8')) as unknown;
-	} catch {
-		return {};
-	}
+	return JSON.parse(rawBody.toString('utf8')) as unknown;
 }
