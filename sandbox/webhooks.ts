@@ -14,6 +14,12 @@ export interface WebhookDispatcherOptions {
 
 const ATTEMPT_TIMEOUT_MS = 10_000;
 
+/** A receiver's URL may carry a secret in its query (the OMI AI Trigger's token): the log shows the rest. */
+function withoutQuery(url: string): string {
+	const queryAt = url.indexOf('?');
+	return queryAt === -1 ? url : `${url.slice(0, queryAt)}?…`;
+}
+
 interface AttemptOutcome {
 	status: number | null;
 	error: string | null;
@@ -86,7 +92,7 @@ export class WebhookDispatcher {
 			record.lastError = outcome.error;
 			record.delivered = outcome.status !== null && outcome.status >= 200 && outcome.status < 300;
 			this.options.log(
-				`webhook ${kind} ${trackingId} -> ${url} attempt ${record.attempts}: ${outcome.status ?? outcome.error ?? 'no answer'}`,
+				`webhook ${kind} ${trackingId} -> ${withoutQuery(url)} attempt ${record.attempts}: ${outcome.status ?? outcome.error ?? 'no answer'}`,
 			);
 			if (record.delivered || record.attempts >= this.options.maxAttempts) break;
 			if (!(await this.timers.sleep(this.options.retryMs))) break;

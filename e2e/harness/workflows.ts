@@ -1,0 +1,201 @@
+/**
+ * The test workflows of the end-to-end suite, as a user would build them in
+ * the editor. Each action workflow starts with a Webhook node that answers
+ * when the last node has finished, so the suite runs it with one HTTP POST
+ * and then reads every node's output from n8n's executions API.
+ */
+
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface WorkflowNode {
+	id: string;
+	name: string;
+	type: string;
+	typeVersion: number;
+	position: [number, number];
+	parameters: Record<string, unknown>;
+	credentials?: Record<string, { id: string; name: string }>;
+	webhookId?: string;
+}
+
+export interface WorkflowJson {
+	name: string;
+	nodes: WorkflowNode[];
+	connections: Record<string, { main: Array<Array<{ node: string; type: 'main'; index: number }>> }>;
+	settings: Record<string, unknown>;
+}
+
+export interface Credentials {
+	omi: { id: string; name: string };
+	alovoice: { id: string; name: string };
+}
+
+const OMI_AI = 'n8n-nodes-omicall.omiAi';
+const ALOVOICE = 'n8n-nodes-omicall.alovoice';
+
+function node(name: string, type: string, typeVersion: number, parameters: Record<string, unknown>, extra: Partial<WorkflowNode> = {}): WorkflowNode {
+	return { id: randomUUID(), name, type, typeVersion, position: [0, 0], parameters, ...extra };
+}
+
+/** A straight line of nodes, each feeding the next; positions spread so the editor shows them readably. */
+function chain(name: string, nodes: WorkflowNode[]): WorkflowJson {
+	nodes.forEach((entry, index) => (entry.position = [index * 240, 0]));
+	const connections: WorkflowJson['connections'] = {};
+	for (let index = 0; index + 1 < nodes.length; index++) {
+		connections[nodes[index].name] = { main: [[{ node: nodes[index + 1].name, type: 'main', index: 0 }]] };
+	}
+	return { name, nodes, connections, settings: { executionOrder: 'v1' } };
+}
+
+/** A Webhook node at `path` that answers with the last node's items once the workflow has run. */
+function webhookStart(path: string): WorkflowNode {
+	return node(
+		'Webhook',
+		'n8n-nodes-base.webhook',
+		2,
+		{ httpMethod: 'POST', path, responseMode: 'lastNode', responseData: 'allEntries', options: {} },
+		{ webhookId: randomUUID() },
+	);
+}
+
+const omi = (name: string, parameters: Record<string, unknown>, credentials: Credentials) =>
+	node(name, OMI_AI, 1, parameters, { credentials: { omiCallApi: credentials.omi } });
+
+export const ACTION_PATHS = {
+	transcribeFromDisk: 'e2e-transcribe-disk',
+	analyzeFromUrl: 'e2e-analyze-url',
+	scripts: 'e2e-scripts',
+	campaign: 'e2e-campaign',
+	alovoice: 'e2e-alovoice',
+} as const;
+
+/** The sandbox's script "Nhắc nợ khoản vay tiêu dùng", with variables customer_name, debt_amount, due_date, xung_ho. */
+export const SANDBOX_SCRIPT_ID = '66f1a2b3c4d5e6f708192a3b';
+
+export function actionWorkflows(credentials: Credentials): WorkflowJson[] {
+	return [
+		// Body: { path, trackingId }. The file is read from disk by n8n's own node, into the binary store.
+		chain('e2e: transcribe a recording read from disk', [
+			webhookStart(ACTION_PATHS.transcribeFromDisk),
+			node('Read recording', 'n8n-nodes-base.readWriteFile', 1, {
+				operation: 'read',
+				fileSelector: '={{ $json.body.path }}',
+				options: {},
+			}),
+			omi(
+				'Transcribe',
+				{
+					resource: 'recording',
+					operation: 'transcribe',
+					source: 'binary',
+					binaryPropertyName: 'data',
+					trackingId: "={{ $('Webhook').item.json.body.trackingId }}",
+					options: {},
+				},
+				credentials,
+			),
+		]),
+		// Body: { url, trackingId }.
+		chain('e2e: analyze a call from a URL', [
+			webhookStart(ACTION_PATHS.analyzeFromUrl),
+			omi(
+				'Analyze Call',
+				{
+					resource: 'recording',
+					operation: 'analyzeCall',
+					source: 'url',
+					recordingUrl: '={{ $json.body.url }}',
+					trackingId: '={{ $json.body.trackingId }}',
+					options: {},
+				},
+				credentials,
+			),
+		]),
+		chain('e2e: list callBot scripts', [
+			webhookStart(ACTION_PATHS.scripts),
+			omi('List Scripts', { resource: 'callbotScript', operation: 'getMany', returnAll: true }, credentials),
+		]),
+		// Body: { contacts: [{ phone, name, debt }] }.
+		chain('e2e: start a campaign, count its calls and read its logs', [
+			webhookStart(ACTION_PATHS.campaign),
+			node('Contacts', 'n8n-nodes-base.splitOut', 1, { fieldToSplitOut: 'body.contacts', options: {} }),
+			omi(
+				'Start Campaign',
+				{
+					resource: 'callbotSession',
+					operation: 'start',
+					mode: 'allItems',
+					scriptId: { __rl: true, mode: 'id', value: SANDBOX_SCRIPT_ID },
+					phone: '={{ $json.phone }}',
+					variables: {
+						mappingMode: 'defineBelow',
+						value: { customer_name: '={{ $json.name }}', debt_amount: '={{ $json.debt }}' },
+						matchingColumns: [],
+						schema: ['customer_name', 'debt_amount'].map((id) => ({
+							id,
+							displayName: id,
+							type: 'string',
+							required: false,
+							defaultMatch: false,
+							canBeUsedToMatch: false,
+							display: true,
+						})),
+						attemptToConvertTypes: false,
+						convertFieldsToString: true,
+					},
+					options: {},
+				},
+				credentials,
+			),
+			omi('Count Calls', { resource: 'callbotSession', operation: 'countCalls', autocallId: '={{ $json.autocall_id }}' }, credentials),
+			omi(
+				'Analyzed Logs',
+				{
+					resource: 'callbotSession',
+					operation: 'getAnalyzedLogs',
+					refUuid: "={{ $('Start Campaign').item.json.autocall_id }}",
+					returnAll: false,
+					limit: 5,
+				},
+				credentials,
+			),
+		]),
+		// Body: { callId }.
+		chain('e2e: Alovoice analyze and wait', [
+			webhookStart(ACTION_PATHS.alovoice),
+			node(
+				'Alovoice',
+				ALOVOICE,
+				1,
+				{
+					resource: 'callAnalysis',
+					operation: 'analyzeAndWait',
+					callId: '={{ $json.body.callId }}',
+					waitOptions: { pollIntervalSeconds: 0.5, backoffFactor: 1, maxWaitSeconds: 30 },
+					simplify: true,
+				},
+				{ credentials: { alovoiceApi: credentials.alovoice } },
+			),
+		]),
+	];
+}
+
+const EXAMPLES = join(__dirname, '..', '..', 'examples');
+
+/**
+ * An example workflow from examples/ as a user imports it, then points at
+ * their own credentials: ours, and the URL that stands in for Slack.
+ */
+export function example(file: string, credentials: Credentials, slackUrl: string): WorkflowJson {
+	const workflow = JSON.parse(readFileSync(join(EXAMPLES, file), 'utf8')) as WorkflowJson;
+	for (const entry of workflow.nodes) {
+		if (entry.credentials?.omiCallApi) entry.credentials.omiCallApi = credentials.omi;
+		if (entry.credentials?.alovoiceApi) entry.credentials.alovoiceApi = credentials.alovoice;
+		if (entry.type === 'n8n-nodes-base.httpRequest' && String(entry.parameters.url).includes('hooks.slack.com')) {
+			entry.parameters.url = slackUrl;
+		}
+	}
+	return { name: workflow.name, nodes: workflow.nodes, connections: workflow.connections, settings: workflow.settings ?? {} };
+}

@@ -1,0 +1,362 @@
+/**
+ * The package in a REAL n8n, as users run it: installed from its npm tarball
+ * as a community package, n8n started on 127.0.0.1, credentials and workflows
+ * created through n8n's API, workflows run and activated, and the sandbox
+ * standing in for OMI and Alovoice. Runs on every version in
+ * E2E_N8N_VERSIONS (default "2,1"), one after the other.
+ */
+
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+import { type Sandbox, startSandbox } from '../../sandbox/server';
+import { type N8nServer, type N8nVersion, freePort, startN8n } from '../harness/n8nServer';
+import { ACTION_PATHS, type Credentials, type WorkflowJson, actionWorkflows, example } from '../harness/workflows';
+
+const ROOT = resolve(__dirname, '..', '..');
+const PACKAGE = 'n8n-nodes-omicall';
+const VERSIONS = (process.env.E2E_N8N_VERSIONS ?? '2,1').split(',').map((v) => v.trim()) as N8nVersion[];
+
+interface ExecutionSummary {
+	id: string;
+	status: string;
+	workflowId: string;
+	data?: { resultData: { runData: Record<string, Array<{ data?: { main: Array<Array<{ json: Record<string, any> }>> } }>> } };
+}
+
+/** A local HTTP server standing in for Slack's incoming webhooks. */
+async function startCatcher() {
+	const received: Array<Record<string, any>> = [];
+	const server = http.createServer((request, response) => {
+		const chunks: Buffer[] = [];
+		request.on('data', (chunk: Buffer) => chunks.push(chunk));
+		request.on('end', () => {
+			received.push(JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}'));
+			response.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+		});
+	});
+	await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+	return {
+		url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/services/T000/B000/e2e`,
+		received,
+		close: () => new Promise<void>((done) => server.close(() => done())),
+	};
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000): Promise<T> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const value = await probe();
+		if (value !== undefined) return value;
+		if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+		await new Promise((done) => setTimeout(done, 250));
+	}
+}
+
+const tarballFolder = mkdtempSync(join(tmpdir(), 'omicall-e2e-pack-'));
+let tarball: string | undefined;
+/** `npm pack` of the built package: what a user's n8n downloads from the registry. */
+function packedTarball(): string {
+	if (!tarball) {
+		execFileSync('npm', ['pack', '--pack-destination', tarballFolder], { cwd: ROOT, stdio: 'ignore' });
+		const file = readdirSync(tarballFolder).find((name) => name.startsWith(PACKAGE) && name.endsWith('.tgz'));
+		if (!file) throw new Error('npm pack left no tarball');
+		tarball = join(tarballFolder, file);
+	}
+	return tarball;
+}
+afterAll(() => rmSync(tarballFolder, { recursive: true, force: true }));
+
+describe.each(VERSIONS)('n8n %s.x', (version) => {
+	let n8n: N8nServer;
+	let sandbox: Sandbox;
+	let catcher: Awaited<ReturnType<typeof startCatcher>>;
+	let credentials: Credentials;
+	const sandboxLog: string[] = [];
+	const files = mkdtempSync(join(tmpdir(), 'omicall-e2e-files-'));
+	const workflowIds = new Map<string, string>();
+
+	/**
+	 * A step of the suite: on failure its error also carries n8n's log tail
+	 * and the sandbox's request log, which say why far better than the assertion.
+	 */
+	function step(name: string, body: () => Promise<void>) {
+		it(name, async () => {
+			try {
+				await body();
+			} catch (error) {
+				const detail = [
+					`--- n8n ${n8n?.n8nVersion ?? version} log tail ---`,
+					n8n?.logTail(60) ?? '(n8n did not start)',
+					'--- sandbox log tail ---',
+					...sandboxLog.slice(-30),
+				].join('\n');
+				if (error instanceof Error) error.message = `${error.message}\n${detail}`;
+				throw error;
+			}
+		});
+	}
+
+	beforeAll(async () => {
+		sandbox = await startSandbox({
+			port: 0,
+			resultDelayMs: 300,
+			webhookRetryMs: 300,
+			webhookMaxAttempts: 3,
+			alovoiceReadyAfterMs: 1000,
+			log: (line) => sandboxLog.push(line),
+		});
+		catcher = await startCatcher();
+		n8n = await startN8n({
+			version,
+			tarball: packedTarball(),
+			port: await freePort(),
+			env: { N8N_RESTRICT_FILE_ACCESS_TO: files },
+		});
+	});
+
+	afterAll(async () => {
+		await n8n?.stop();
+		await sandbox?.close();
+		await catcher?.close();
+		rmSync(files, { recursive: true, force: true });
+	});
+
+	async function createWorkflow(workflow: WorkflowJson): Promise<string> {
+		const created = await n8n.api<{ id: string }>('POST', '/workflows', workflow);
+		expect({ status: created.status, body: created.body }).toMatchObject({ status: 200, body: { id: expect.any(String) } });
+		workflowIds.set(workflow.name, created.body.id);
+		return created.body.id;
+	}
+
+	async function activate(id: string): Promise<void> {
+		const activated = await n8n.api('POST', `/workflows/${id}/activate`);
+		expect({ status: activated.status, body: activated.body }).toMatchObject({ status: 200 });
+	}
+
+	/** POSTs to an active workflow's Webhook node and returns the items of its last node. */
+	async function runAction(path: string, body: unknown): Promise<Array<Record<string, any>>> {
+		// n8n 2.x can answer 404 for a moment after activation.
+		return await until(`POST /webhook/${path} to answer`, async () => {
+			const response = await fetch(`${n8n.baseUrl}/webhook/${path}`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify(body),
+			});
+			if (response.status === 404) return undefined;
+			const text = await response.text();
+			if (response.status !== 200) throw new Error(`POST /webhook/${path}: HTTP ${response.status} ${text}`);
+			const parsed = JSON.parse(text) as Record<string, any> | Array<Record<string, any>>;
+			return Array.isArray(parsed) ? parsed : [parsed];
+		});
+	}
+
+	async function executions(workflowName: string): Promise<ExecutionSummary[]> {
+		const id = workflowIds.get(workflowName);
+		const listed = await n8n.api<{ data: ExecutionSummary[] }>('GET', `/executions?workflowId=${id}&includeData=true&limit=100`);
+		expect(listed.status).toBe(200);
+		return listed.body.data;
+	}
+
+	const outputOf = (execution: ExecutionSummary, nodeName: string) =>
+		(execution.data?.resultData.runData[nodeName]?.[0]?.data?.main[0] ?? []).map((item) => item.json);
+
+	step('registers our node and credential types and serves their icons', async () => {
+		const nodes = await n8n.rest<Array<{ name: string; iconUrl?: { light: string; dark: string } }>>('GET', '/types/nodes.json');
+		const ours = nodes.body.filter((type) => type.name.startsWith(`${PACKAGE}.`));
+		const main = [`${PACKAGE}.alovoice`, `${PACKAGE}.omiAi`, `${PACKAGE}.omiAiTrigger`];
+		// n8n also offers each action node to its AI agents, as "<name>Tool".
+		expect(ours.map((type) => type.name).sort()).toEqual(
+			expect.arrayContaining(main),
+		);
+		expect(ours.map((type) => type.name.replace(/Tool$/, '')).every((name) => main.includes(name))).toBe(true);
+
+		const credentialTypes = await n8n.rest<Array<{ name: string }>>('GET', '/types/credentials.json');
+		expect(credentialTypes.body.map((type) => type.name)).toEqual(expect.arrayContaining(['omiCallApi', 'alovoiceApi']));
+
+		const icons = [...new Set(ours.flatMap((type) => (type.iconUrl ? [type.iconUrl.light, type.iconUrl.dark] : [])))];
+		expect(icons.sort()).toEqual(
+			['alovoice.svg', 'alovoice.dark.svg', 'omi.svg', 'omi.dark.svg'].map((file) => `icons/${PACKAGE}/dist/icons/${file}`).sort(),
+		);
+		for (const icon of icons) {
+			const response = await fetch(`${n8n.baseUrl}/${icon}`);
+			expect({ icon, status: response.status, type: response.headers.get('content-type') }).toEqual({
+				icon,
+				status: 200,
+				type: expect.stringContaining('image/svg+xml'),
+			});
+			expect(await response.text()).toContain('<svg');
+		}
+	});
+
+	step('creates the OMI and Alovoice credentials, pointing at the sandbox', async () => {
+		const omi = await n8n.createCredential('OMI sandbox', 'omiCallApi', {
+			apiKey: sandbox.apiKey,
+			environment: 'custom',
+			baseUrl: sandbox.url,
+			aiBaseUrl: sandbox.url,
+		});
+		const alovoice = await n8n.createCredential('Alovoice sandbox', 'alovoiceApi', {
+			token: sandbox.alovoiceToken,
+			baseUrl: sandbox.url,
+		});
+		credentials = { omi: { id: omi.id, name: 'OMI sandbox' }, alovoice: { id: alovoice.id, name: 'Alovoice sandbox' } };
+	});
+
+	step('imports the examples and activates the QA alert, whose trigger registers its URL with OMI', async () => {
+		for (const file of readdirSync(join(ROOT, 'examples')).filter((name) => name.endsWith('.json'))) {
+			await createWorkflow(example(file, credentials, catcher.url));
+		}
+		const qaAlert = workflowIds.get(example('omi-qa-alert.json', credentials, catcher.url).name) as string;
+		await activate(qaAlert);
+
+		// n8n 2.x finishes an activation in the background.
+		const registered = new URL(await until('the trigger to register with OMI', () => sandbox.control.webhook().current ?? undefined));
+		expect(registered.origin).toBe(n8n.baseUrl);
+		expect(registered.pathname).toMatch(/^\/webhook\/[\w-]+\/omi-ai$/);
+		expect(registered.searchParams.get('token')).toMatch(/^[\w-]{43}$/);
+	});
+
+	step('activates the action workflows', async () => {
+		for (const workflow of actionWorkflows(credentials)) await activate(await createWorkflow(workflow));
+	});
+
+	step('transcribes a recording that n8n read from disk into its binary store', async () => {
+		const recording = join(files, 'call-0912.wav');
+		const audio = Buffer.from(await (await fetch(`${sandbox.url}/recordings/call-0912.wav?seconds=4`)).arrayBuffer());
+		writeFileSync(recording, audio);
+
+		const [item] = await runAction(ACTION_PATHS.transcribeFromDisk, { path: recording, trackingId: 'e2e-disk-1' });
+
+		expect(item).toMatchObject({ trackingId: 'e2e-disk-1', fileName: 'call-0912.wav', fileSize: audio.length });
+		expect(sandbox.control.uploads().find((upload) => upload.trackingId === 'e2e-disk-1')).toMatchObject({
+			endpoint: 'speech_to_text',
+			size: audio.length,
+			sha256: createHash('sha256').update(audio).digest('hex'),
+		});
+	});
+
+	step('analyzes calls from a URL the sandbox serves', async () => {
+		for (const trackingId of ['e2e-qa-score-55', 'e2e-qa-score-92']) {
+			const [item] = await runAction(ACTION_PATHS.analyzeFromUrl, {
+				url: `${sandbox.url}/recordings/${trackingId}.wav?seconds=2`,
+				trackingId,
+			});
+			expect(item).toMatchObject({ trackingId, source: 'url', fileName: `${trackingId}.wav`, fileSize: 44 + 2 * 16000 });
+		}
+		expect(sandbox.control.uploads().filter((upload) => upload.endpoint === 'call_analyze')).toHaveLength(2);
+	});
+
+	step('lists the callBot scripts', async () => {
+		const scripts = await runAction(ACTION_PATHS.scripts, {});
+		expect(scripts.length).toBeGreaterThan(1);
+		expect(scripts).toEqual(expect.arrayContaining([expect.objectContaining({ id: '66f1a2b3c4d5e6f708192a3b' })]));
+	});
+
+	step('starts a campaign from three contacts with mapped variables, counts its calls and reads its logs', async () => {
+		const contacts = [
+			{ phone: '+84 912 345 678', name: 'Nguyễn Văn An', debt: '5.000.000' },
+			{ phone: '0987.654.321', name: 'Trần Thị Bình', debt: '12.500.000' },
+			{ phone: '0903 111 222', name: 'Lê Văn Cường', debt: '800.000' },
+		];
+
+		const logs = await runAction(ACTION_PATHS.campaign, { contacts });
+
+		const [session] = sandbox.control.sessions();
+		expect(session.body).toMatchObject({
+			bot_script_id: '66f1a2b3c4d5e6f708192a3b',
+			contact_info: [
+				{ phone: '0912345678', mapping_variables: { customer_name: 'Nguyễn Văn An', debt_amount: '5.000.000' } },
+				{ phone: '0987654321', mapping_variables: { customer_name: 'Trần Thị Bình', debt_amount: '12.500.000' } },
+				{ phone: '0903111222', mapping_variables: { customer_name: 'Lê Văn Cường', debt_amount: '800.000' } },
+			],
+		});
+		const [execution] = await executions('e2e: start a campaign, count its calls and read its logs');
+		expect(outputOf(execution, 'Start Campaign')).toEqual([
+			expect.objectContaining({ autocall_id: session.autocallId, contactsSent: 3, errors: [] }),
+		]);
+		expect(outputOf(execution, 'Count Calls')).toEqual([{ autocallId: session.autocallId, count: 3 }]);
+		expect(logs).toHaveLength(5);
+		expect(logs.every((entry) => entry.ref_uuid === session.autocallId)).toBe(true);
+	});
+
+	step('runs Alovoice Analyze and Wait until the result is ready', async () => {
+		const [result] = await runAction(ACTION_PATHS.alovoice, { callId: 'call-1001' });
+		expect(result).toMatchObject({ callId: 'call-1001', text: expect.any(String) });
+		expect(result.text.length).toBeGreaterThan(0);
+	});
+
+	step('OMI posts the results to the trigger: the low score alerts Slack, the high one does not', async () => {
+		const qaAlert = example('omi-qa-alert.json', credentials, catcher.url).name;
+		const triggered = await until('two trigger executions of the QA alert', async () => {
+			const list = (await executions(qaAlert)).filter((execution) => execution.status === 'success');
+			return list.length >= 2 ? list : undefined;
+		});
+
+		const items = triggered.map((execution) => outputOf(execution, 'OMI AI Trigger')[0]);
+		expect(items.map((item) => item.trackingId).sort()).toEqual(['e2e-qa-score-55', 'e2e-qa-score-92']);
+		for (const item of items) {
+			expect(item).toMatchObject({ event: 'callAnalysisCompleted', qa: { staffScore: expect.any(Number) } });
+			expect(item.qa.staffScore).toBe(item.trackingId.endsWith('55') ? 55 : 92);
+		}
+		await until('the Slack alert', () => (catcher.received.length > 0 ? true : undefined));
+		expect(catcher.received).toEqual([{ text: expect.stringContaining('call e2e-qa-score-55 scored 55/100') }]);
+		// The transcription went to the same URL, and the trigger, set to analyses only, let it pass with 200.
+		const transcript = sandbox.control.deliveries().find((delivery) => delivery.trackingId === 'e2e-disk-1');
+		expect(transcript).toMatchObject({ delivered: true, lastStatus: 200 });
+	});
+
+	step('starts one execution for a result OMI delivers three times', async () => {
+		const qaAlert = example('omi-qa-alert.json', credentials, catcher.url).name;
+		const before = (await executions(qaAlert)).length;
+
+		const answers = [];
+		for (let attempt = 0; attempt < 3; attempt++) answers.push(await sandbox.control.deliver('analysis', 'e2e-twice-score-80'));
+
+		expect(answers.map((answer) => answer.lastStatus)).toEqual([200, 200, 200]);
+		const after = await until('the execution of the first delivery', async () => {
+			const list = await executions(qaAlert);
+			return list.length > before ? list : undefined;
+		});
+		// Later deliveries would have started their executions by now.
+		await new Promise((done) => setTimeout(done, 1000));
+		expect(await executions(qaAlert)).toHaveLength(after.length);
+		expect(after).toHaveLength(before + 1);
+	});
+
+	step('refuses a delivery without the token, starting nothing', async () => {
+		const registered = new URL(sandbox.control.webhook().current as string);
+		registered.searchParams.delete('token');
+		const before = (await executions(example('omi-qa-alert.json', credentials, catcher.url).name)).length;
+
+		const delivery = await sandbox.control.deliver('analysis', 'e2e-no-token-score-10', registered.toString());
+
+		expect(delivery).toMatchObject({ delivered: false, lastStatus: 401 });
+		expect(await executions(example('omi-qa-alert.json', credentials, catcher.url).name)).toHaveLength(before);
+	});
+
+	step('once deactivated, a post to the old URL starts nothing', async () => {
+		const qaAlert = example('omi-qa-alert.json', credentials, catcher.url).name;
+		const before = (await executions(qaAlert)).length;
+		const deactivated = await n8n.api('POST', `/workflows/${workflowIds.get(qaAlert)}/deactivate`);
+		expect(deactivated.status).toBe(200);
+		// Probed without the token, which an active trigger answers with 401 and no execution.
+		const registered = new URL(sandbox.control.webhook().current as string);
+		registered.searchParams.delete('token');
+		await until('n8n to stop serving the trigger URL', async () => {
+			const answer = await fetch(registered, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+			return answer.status === 404 ? true : undefined;
+		});
+
+		const delivery = await sandbox.control.deliver('analysis', 'e2e-after-deactivation-score-10');
+
+		expect(delivery).toMatchObject({ delivered: false, lastStatus: 404 });
+		expect(await executions(qaAlert)).toHaveLength(before);
+		expect(n8n.logTail(200)).toMatch(/OMI AI Trigger: OMI has no way to remove a webhook URL/);
+	});
+});
