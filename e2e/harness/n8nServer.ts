@@ -24,6 +24,15 @@ export interface StartN8nOptions {
 	startTimeoutMs?: number;
 	/** Echo n8n's output to this process's stderr (default: E2E_N8N_LOG=1). */
 	echoLog?: boolean;
+	/** The owner account to set up (default: the harness's own). */
+	owner?: OwnerAccount;
+}
+
+export interface OwnerAccount {
+	email: string;
+	firstName: string;
+	lastName: string;
+	password: string;
 }
 
 export interface HttpResult<T = unknown> {
@@ -77,7 +86,7 @@ const MAX_LOG_LINES = 20_000;
 // the cookie was issued with.
 const BROWSER_ID = 'omicall-e2e-harness';
 
-const OWNER = {
+const DEFAULT_OWNER: OwnerAccount = {
 	email: 'owner@omicall-e2e.test',
 	firstName: 'E2E',
 	lastName: 'Owner',
@@ -198,6 +207,7 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nServer> {
 	}
 	if (!fs.existsSync(options.tarball)) throw new Error(`no tarball at ${options.tarball}`);
 	const startTimeoutMs = options.startTimeoutMs ?? 120_000;
+	const owner = options.owner ?? DEFAULT_OWNER;
 	const echo = options.echoLog ?? process.env.E2E_N8N_LOG === '1';
 	const baseUrl = `http://127.0.0.1:${port}`;
 
@@ -370,8 +380,8 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nServer> {
 	async function signIn(): Promise<void> {
 		// Both pinned versions take `emailOrLdapLoginId` (LoginRequestDto); `email` is refused.
 		const res = await rest('POST', '/rest/login', {
-			emailOrLdapLoginId: OWNER.email,
-			password: OWNER.password,
+			emailOrLdapLoginId: owner.email,
+			password: owner.password,
 		});
 		if (!res.ok || !cookie) {
 			throw new Error(`login failed: HTTP ${res.status} ${JSON.stringify(res.body)}`);
@@ -379,7 +389,7 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nServer> {
 	}
 
 	async function setUpOwnerAndKey(): Promise<string> {
-		const setup = await rest('POST', '/rest/owner/setup', OWNER);
+		const setup = await rest('POST', '/rest/owner/setup', owner);
 		if (!setup.ok) throw new Error(`owner setup failed: HTTP ${setup.status} ${JSON.stringify(setup.body)}`);
 		await signIn();
 		const scopes = await rest<{ data: string[] }>('GET', '/rest/api-keys/scopes');
@@ -407,7 +417,7 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nServer> {
 			baseUrl,
 			port,
 			apiKey,
-			login: { email: OWNER.email, password: OWNER.password },
+			login: { email: owner.email, password: owner.password },
 			userFolder,
 			n8nEnv,
 			logTail,

@@ -1,0 +1,103 @@
+/**
+ * `npm run demo`, as a newcomer runs it: it must bring up a working editor
+ * with the example workflows, and stop everything on Ctrl-C.
+ */
+
+import { type ChildProcess, spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+
+import { freePort } from '../harness/n8nServer';
+
+const ROOT = resolve(__dirname, '..', '..');
+
+describe('npm run demo', () => {
+	let demo: ChildProcess;
+	let output = '';
+	const ports = { n8n: 0, sandbox: 0, slack: 0 };
+
+	beforeAll(async () => {
+		ports.n8n = await freePort();
+		ports.sandbox = await freePort();
+		ports.slack = await freePort();
+		demo = spawn('npm', ['run', 'demo'], {
+			cwd: ROOT,
+			env: {
+				...process.env,
+				DEMO_N8N_PORT: String(ports.n8n),
+				DEMO_SANDBOX_PORT: String(ports.sandbox),
+				DEMO_SLACK_PORT: String(ports.slack),
+			},
+			stdio: ['ignore', 'pipe', 'pipe'],
+			// Its own process group, as a terminal gives a command: Ctrl-C signals the whole group.
+			detached: true,
+		});
+		demo.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+		demo.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+		await new Promise<void>((ready, fail) => {
+			const deadline = setTimeout(() => fail(new Error(`The demo was not ready within 5 minutes:\n${output.slice(-4000)}`)), 300_000);
+			const check = () => {
+				if (output.includes('The demo is ready.')) {
+					clearTimeout(deadline);
+					ready();
+				}
+			};
+			demo.stdout?.on('data', check);
+			demo.once('exit', (code) => {
+				clearTimeout(deadline);
+				fail(new Error(`The demo exited with code ${code} before it was ready:\n${output.slice(-4000)}`));
+			});
+		});
+	}, 320_000);
+
+	const signalDemo = (signal: NodeJS.Signals) => {
+		try {
+			process.kill(-(demo.pid as number), signal);
+		} catch {
+			// The group has already exited.
+		}
+	};
+
+	afterAll(() => signalDemo('SIGKILL'));
+
+	it('prints the editor URL, the login and what to click first, with progress on the way', () => {
+		expect(output).toContain(`Editor:   http://127.0.0.1:${ports.n8n}`);
+		expect(output).toMatch(/Login: {4}demo@example\.com\n {2}Password: {1}\S+/);
+		expect(output).toContain('What to click first');
+		expect(output).toMatch(/▶ Installing n8n 2\.41\.1[\s\S]*▶ Starting the OMI sandbox[\s\S]*▶ Creating the sandbox credentials/);
+	});
+
+	it('brings up an editor where the owner logs in and finds the examples, the QA alert active', async () => {
+		const baseUrl = `http://127.0.0.1:${ports.n8n}`;
+		const password = /Password: (\S+)/.exec(output)?.[1] as string;
+		const headers = { 'content-type': 'application/json', 'browser-id': 'demo-test' };
+		const login = await fetch(`${baseUrl}/rest/login`, {
+			method: 'POST',
+			headers,
+			body: JSON.stringify({ emailOrLdapLoginId: 'demo@example.com', password }),
+		});
+		expect(login.status).toBe(200);
+		const cookie = login.headers.getSetCookie().find((entry) => entry.startsWith('n8n-auth='))?.split(';')[0] as string;
+
+		const listed = await fetch(`${baseUrl}/rest/workflows`, { headers: { ...headers, cookie } });
+		const workflows = ((await listed.json()) as { data: Array<{ name: string; active: boolean }> }).data;
+
+		expect(workflows.map(({ name, active }) => ({ name, active })).sort((a, b) => a.name.localeCompare(b.name))).toEqual([
+			{ name: 'Alovoice: analyze a call and alert when the agent did not greet', active: false },
+			{ name: 'OMI: alert Slack when a call\'s staff QA score is below 70', active: true },
+			{ name: 'OMI: analyze a call recording', active: false },
+			{ name: 'OMI: transcribe a recording and start a callBot campaign', active: false },
+		]);
+	});
+
+	it('stops n8n, the sandbox and the Slack stand-in on Ctrl-C', async () => {
+		const exited = new Promise<void>((done) => demo.once('exit', () => done()));
+		signalDemo('SIGINT');
+
+		await exited;
+		await new Promise((done) => setTimeout(done, 500));
+		expect(output).toContain('Stopping n8n, the sandbox and the Slack stand-in');
+		for (const port of [ports.n8n, ports.sandbox, ports.slack]) {
+			await expect(fetch(`http://127.0.0.1:${port}/`)).rejects.toThrow();
+		}
+	});
+});

@@ -1,0 +1,148 @@
+/**
+ * The demo, after scripts/demo.sh has installed and built everything: the
+ * OMI sandbox, a stand-in for Slack that prints what it receives, and a real
+ * n8n 2.x with this package installed as a community package, an owner
+ * login, credentials for the sandbox and the example workflows. Runs until
+ * Ctrl-C, then stops all it started.
+ *
+ * Ports: DEMO_N8N_PORT (5678), DEMO_SANDBOX_PORT (3990), DEMO_SLACK_PORT (3991).
+ */
+
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import * as http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+import { type N8nServer, type OwnerAccount, startN8n } from '../e2e/harness/n8nServer';
+import { type Credentials, example } from '../e2e/harness/workflows';
+import { type Sandbox, startSandbox } from '../sandbox/server';
+
+const ROOT = resolve(__dirname, '..');
+const EXAMPLES = join(ROOT, 'examples');
+const SANDBOX_DEFAULT_URL = 'http://127.0.0.1:3990';
+const QA_ALERT = 'omi-qa-alert.json';
+
+const ports = {
+	n8n: Number(process.env.DEMO_N8N_PORT ?? 5678),
+	sandbox: Number(process.env.DEMO_SANDBOX_PORT ?? 3990),
+	slack: Number(process.env.DEMO_SLACK_PORT ?? 3991),
+};
+
+const OWNER: OwnerAccount = { email: 'demo@example.com', firstName: 'OMI', lastName: 'Demo', password: 'OmiDemo-2026' };
+
+const step = (text: string) => console.log(`\n\x1b[1m▶ ${text}\x1b[0m`);
+
+/** Prints what the QA alert workflow posts, as Slack would show it in a channel. */
+async function startSlackStandIn(port: number): Promise<http.Server> {
+	const server = http.createServer((request, response) => {
+		const chunks: Buffer[] = [];
+		request.on('data', (chunk: Buffer) => chunks.push(chunk));
+		request.on('end', () => {
+			let text = Buffer.concat(chunks).toString('utf8');
+			try {
+				text = String((JSON.parse(text) as { text?: unknown }).text ?? text);
+			} catch {
+				// Not JSON: print it as it came.
+			}
+			console.log(`\n\x1b[33m[Slack stand-in] ${text}\x1b[0m`);
+			response.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+		});
+	});
+	await new Promise<void>((done) => server.listen(port, '127.0.0.1', done));
+	return server;
+}
+
+function packTarball(folder: string): string {
+	execFileSync('npm', ['pack', '--silent', '--pack-destination', folder], { cwd: ROOT, stdio: 'ignore' });
+	const file = readdirSync(folder).find((name) => name.endsWith('.tgz'));
+	if (!file) throw new Error('npm pack left no tarball');
+	return join(folder, file);
+}
+
+async function main(): Promise<void> {
+	const work = mkdtempSync(join(tmpdir(), 'omicall-demo-'));
+	let n8n: N8nServer | undefined;
+	let sandbox: Sandbox | undefined;
+	let slack: http.Server | undefined;
+	let stopping = false;
+	const stop = async (code: number) => {
+		if (stopping) return;
+		stopping = true;
+		step('Stopping n8n, the sandbox and the Slack stand-in');
+		await n8n?.stop().catch(() => undefined);
+		await sandbox?.close().catch(() => undefined);
+		slack?.closeAllConnections();
+		slack?.close();
+		rmSync(work, { recursive: true, force: true });
+		process.exit(code);
+	};
+	process.on('SIGINT', () => void stop(0));
+	process.on('SIGTERM', () => void stop(0));
+
+	try {
+		step(`Starting the OMI sandbox on 127.0.0.1:${ports.sandbox}`);
+		sandbox = await startSandbox({ port: ports.sandbox, resultDelayMs: 2000 });
+		slack = await startSlackStandIn(ports.slack);
+		const slackUrl = `http://127.0.0.1:${ports.slack}/services/DEMO/DEMO/demo`;
+
+		step(`Starting n8n 2.41.1 on 127.0.0.1:${ports.n8n} with this package installed as a community package`);
+		n8n = await startN8n({ version: '2', tarball: packTarball(work), port: ports.n8n, owner: OWNER });
+
+		step('Creating the sandbox credentials and the example workflows');
+		const omi = await n8n.createCredential('OMI sandbox', 'omiCallApi', {
+			apiKey: sandbox.apiKey,
+			environment: 'custom',
+			baseUrl: sandbox.url,
+			aiBaseUrl: sandbox.url,
+		});
+		const alovoice = await n8n.createCredential('Alovoice sandbox', 'alovoiceApi', {
+			token: sandbox.alovoiceToken,
+			baseUrl: sandbox.url,
+		});
+		const credentials: Credentials = {
+			omi: { id: omi.id, name: 'OMI sandbox' },
+			alovoice: { id: alovoice.id, name: 'Alovoice sandbox' },
+		};
+		const names: string[] = [];
+		for (const file of readdirSync(EXAMPLES).filter((name) => name.endsWith('.json'))) {
+			const workflow = example(file, credentials, slackUrl);
+			for (const node of workflow.nodes) {
+				const url = node.parameters.recordingUrl;
+				if (typeof url === 'string') node.parameters.recordingUrl = url.replace(SANDBOX_DEFAULT_URL, sandbox.url);
+			}
+			const created = await n8n.api<{ id: string }>('POST', '/workflows', workflow);
+			if (created.status !== 200) throw new Error(`Could not create "${workflow.name}": HTTP ${created.status} ${JSON.stringify(created.body)}`);
+			if (file === QA_ALERT) {
+				const activated = await n8n.api('POST', `/workflows/${created.body.id}/activate`);
+				if (activated.status !== 200) throw new Error(`Could not activate "${workflow.name}": HTTP ${activated.status}`);
+			}
+			names.push(`${workflow.name}${file === QA_ALERT ? '  (active)' : ''}`);
+		}
+
+		console.log(`
+\x1b[1;32mThe demo is ready.\x1b[0m
+
+  Editor:   ${n8n.baseUrl}
+  Login:    ${OWNER.email}
+  Password: ${OWNER.password}
+
+  Workflows:
+${names.map((name) => `    - ${name}`).join('\n')}
+
+  What to click first: open "OMI: analyze a call recording" and click "Test workflow".
+  The sandbox analyses the call and posts the result to the active QA alert workflow;
+  its staff score is 55, below 70, so the alert appears here in a few seconds.
+
+  The OMI sandbox answers on ${sandbox.url} (API key "${sandbox.apiKey}").
+  With a real OMI key, open the credential "OMI sandbox", set Environment to Production and
+  paste the key: the same workflows then run against OMI.
+
+  Press Ctrl-C to stop everything.`);
+	} catch (error) {
+		console.error(`\n\x1b[31mThe demo could not start: ${error instanceof Error ? error.message : String(error)}\x1b[0m`);
+		await stop(1);
+	}
+}
+
+void main();
