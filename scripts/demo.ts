@@ -8,13 +8,12 @@
  * Ports: DEMO_N8N_PORT (5678), DEMO_SANDBOX_PORT (3990), DEMO_SLACK_PORT (3991).
  */
 
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import * as http from 'node:http';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 import { type N8nServer, type OwnerAccount, startN8n } from '../e2e/harness/n8nServer';
+import { packedTarball } from '../e2e/harness/suite';
 import { type Credentials, example } from '../e2e/harness/workflows';
 import { type Sandbox, startSandbox } from '../sandbox/server';
 
@@ -53,15 +52,7 @@ async function startSlackStandIn(port: number): Promise<http.Server> {
 	return server;
 }
 
-function packTarball(folder: string): string {
-	execFileSync('npm', ['pack', '--silent', '--pack-destination', folder], { cwd: ROOT, stdio: 'ignore' });
-	const file = readdirSync(folder).find((name) => name.endsWith('.tgz'));
-	if (!file) throw new Error('npm pack left no tarball');
-	return join(folder, file);
-}
-
 async function main(): Promise<void> {
-	const work = mkdtempSync(join(tmpdir(), 'omicall-demo-'));
 	let n8n: N8nServer | undefined;
 	let sandbox: Sandbox | undefined;
 	let slack: http.Server | undefined;
@@ -74,7 +65,6 @@ async function main(): Promise<void> {
 		await sandbox?.close().catch(() => undefined);
 		slack?.closeAllConnections();
 		slack?.close();
-		rmSync(work, { recursive: true, force: true });
 		process.exit(code);
 	};
 	process.on('SIGINT', () => void stop(0));
@@ -87,7 +77,7 @@ async function main(): Promise<void> {
 		const slackUrl = `http://127.0.0.1:${ports.slack}/services/DEMO/DEMO/demo`;
 
 		step(`Starting n8n 2.41.1 on 127.0.0.1:${ports.n8n} with this package installed as a community package`);
-		n8n = await startN8n({ version: '2', tarball: packTarball(work), port: ports.n8n, owner: OWNER });
+		n8n = await startN8n({ version: '2', tarball: packedTarball(), port: ports.n8n, owner: OWNER });
 
 		step('Creating the sandbox credentials and the example workflows');
 		const omi = await n8n.createCredential('OMI sandbox', 'omiCallApi', {

@@ -6,7 +6,6 @@
  * E2E_N8N_VERSIONS (default "2,1"), one after the other.
  */
 
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
@@ -16,18 +15,21 @@ import { join, resolve } from 'node:path';
 
 import { type Sandbox, startSandbox } from '../../sandbox/server';
 import { type N8nServer, type N8nVersion, freePort, startN8n } from '../harness/n8nServer';
+import {
+	activateWorkflow,
+	createWorkflow as create,
+	executionsOf,
+	outputOf,
+	packedTarball,
+	runWebhookWorkflow,
+	stepsWithDiagnostics,
+	until,
+} from '../harness/suite';
 import { ACTION_PATHS, type Credentials, type WorkflowJson, actionWorkflows, example } from '../harness/workflows';
 
 const ROOT = resolve(__dirname, '..', '..');
 const PACKAGE = 'n8n-nodes-omicall';
 const VERSIONS = (process.env.E2E_N8N_VERSIONS ?? '2,1').split(',').map((v) => v.trim()) as N8nVersion[];
-
-interface ExecutionSummary {
-	id: string;
-	status: string;
-	workflowId: string;
-	data?: { resultData: { runData: Record<string, Array<{ data?: { main: Array<Array<{ json: Record<string, any> }>> } }>> } };
-}
 
 /** A local HTTP server standing in for Slack's incoming webhooks. */
 async function startCatcher() {
@@ -48,30 +50,6 @@ async function startCatcher() {
 	};
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000): Promise<T> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const value = await probe();
-		if (value !== undefined) return value;
-		if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs / 1000} s waiting for ${what}`);
-		await new Promise((done) => setTimeout(done, 250));
-	}
-}
-
-const tarballFolder = mkdtempSync(join(tmpdir(), 'omicall-e2e-pack-'));
-let tarball: string | undefined;
-/** `npm pack` of the built package: what a user's n8n downloads from the registry. */
-function packedTarball(): string {
-	if (!tarball) {
-		execFileSync('npm', ['pack', '--pack-destination', tarballFolder], { cwd: ROOT, stdio: 'ignore' });
-		const file = readdirSync(tarballFolder).find((name) => name.startsWith(PACKAGE) && name.endsWith('.tgz'));
-		if (!file) throw new Error('npm pack left no tarball');
-		tarball = join(tarballFolder, file);
-	}
-	return tarball;
-}
-afterAll(() => rmSync(tarballFolder, { recursive: true, force: true }));
-
 describe.each(VERSIONS)('n8n %s.x', (version) => {
 	let n8n: N8nServer;
 	let sandbox: Sandbox;
@@ -81,26 +59,7 @@ describe.each(VERSIONS)('n8n %s.x', (version) => {
 	const files = mkdtempSync(join(tmpdir(), 'omicall-e2e-files-'));
 	const workflowIds = new Map<string, string>();
 
-	/**
-	 * A step of the suite: on failure its error also carries n8n's log tail
-	 * and the sandbox's request log, which say why far better than the assertion.
-	 */
-	function step(name: string, body: () => Promise<void>) {
-		it(name, async () => {
-			try {
-				await body();
-			} catch (error) {
-				const detail = [
-					`--- n8n ${n8n?.n8nVersion ?? version} log tail ---`,
-					n8n?.logTail(60) ?? '(n8n did not start)',
-					'--- sandbox log tail ---',
-					...sandboxLog.slice(-30),
-				].join('\n');
-				if (error instanceof Error) error.message = `${error.message}\n${detail}`;
-				throw error;
-			}
-		});
-	}
+	const step = stepsWithDiagnostics(() => n8n, sandboxLog);
 
 	beforeAll(async () => {
 		sandbox = await startSandbox({
@@ -128,43 +87,14 @@ describe.each(VERSIONS)('n8n %s.x', (version) => {
 	});
 
 	async function createWorkflow(workflow: WorkflowJson): Promise<string> {
-		const created = await n8n.api<{ id: string }>('POST', '/workflows', workflow);
-		expect({ status: created.status, body: created.body }).toMatchObject({ status: 200, body: { id: expect.any(String) } });
-		workflowIds.set(workflow.name, created.body.id);
-		return created.body.id;
+		const id = await create(n8n, workflow);
+		workflowIds.set(workflow.name, id);
+		return id;
 	}
 
-	async function activate(id: string): Promise<void> {
-		const activated = await n8n.api('POST', `/workflows/${id}/activate`);
-		expect({ status: activated.status, body: activated.body }).toMatchObject({ status: 200 });
-	}
-
-	/** POSTs to an active workflow's Webhook node and returns the items of its last node. */
-	async function runAction(path: string, body: unknown): Promise<Array<Record<string, any>>> {
-		// n8n 2.x can answer 404 for a moment after activation.
-		return await until(`POST /webhook/${path} to answer`, async () => {
-			const response = await fetch(`${n8n.baseUrl}/webhook/${path}`, {
-				method: 'POST',
-				headers: { 'content-type': 'application/json' },
-				body: JSON.stringify(body),
-			});
-			if (response.status === 404) return undefined;
-			const text = await response.text();
-			if (response.status !== 200) throw new Error(`POST /webhook/${path}: HTTP ${response.status} ${text}`);
-			const parsed = JSON.parse(text) as Record<string, any> | Array<Record<string, any>>;
-			return Array.isArray(parsed) ? parsed : [parsed];
-		});
-	}
-
-	async function executions(workflowName: string): Promise<ExecutionSummary[]> {
-		const id = workflowIds.get(workflowName);
-		const listed = await n8n.api<{ data: ExecutionSummary[] }>('GET', `/executions?workflowId=${id}&includeData=true&limit=100`);
-		expect(listed.status).toBe(200);
-		return listed.body.data;
-	}
-
-	const outputOf = (execution: ExecutionSummary, nodeName: string) =>
-		(execution.data?.resultData.runData[nodeName]?.[0]?.data?.main[0] ?? []).map((item) => item.json);
+	const activate = (id: string) => activateWorkflow(n8n, id);
+	const runAction = (path: string, body: unknown) => runWebhookWorkflow(n8n, path, body);
+	const executions = (workflowName: string) => executionsOf(n8n, workflowIds.get(workflowName) as string);
 
 	step('registers our node and credential types and serves their icons', async () => {
 		const nodes = await n8n.rest<Array<{ name: string; iconUrl?: { light: string; dark: string } }>>('GET', '/types/nodes.json');

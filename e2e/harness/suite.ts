@@ -1,0 +1,117 @@
+/** What the real-n8n suites share: the packed package, waiting, executions, and failure reports. */
+
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+import type { N8nServer } from './n8nServer';
+
+const ROOT = resolve(__dirname, '..', '..');
+const PACKAGE = 'n8n-nodes-omicall';
+
+export interface Execution {
+	id: string;
+	status: string;
+	workflowId: string;
+	data?: { resultData: { runData: Record<string, Array<{ data?: { main: Array<Array<{ json: Record<string, any> }>> } }>> } };
+}
+
+export async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000): Promise<T> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const value = await probe();
+		if (value !== undefined) return value;
+		if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+		await new Promise((done) => setTimeout(done, 250));
+	}
+}
+
+let tarball: string | undefined;
+
+/** `npm pack` of the built package, once per process: what a user's n8n downloads from the registry. */
+export function packedTarball(): string {
+	if (!tarball) {
+		const folder = mkdtempSync(join(tmpdir(), 'omicall-e2e-pack-'));
+		process.once('exit', () => rmSync(folder, { recursive: true, force: true }));
+		execFileSync('npm', ['pack', '--pack-destination', folder], { cwd: ROOT, stdio: 'ignore' });
+		const file = readdirSync(folder).find((name) => name.startsWith(PACKAGE) && name.endsWith('.tgz'));
+		if (!file) throw new Error('npm pack left no tarball');
+		tarball = join(folder, file);
+	}
+	return tarball;
+}
+
+/** Every execution of a workflow, with its data, following the API's pages. */
+export async function executionsOf(n8n: N8nServer, workflowId: string): Promise<Execution[]> {
+	const all: Execution[] = [];
+	let cursor: string | undefined;
+	do {
+		const page = await n8n.api<{ data: Execution[]; nextCursor?: string | null }>(
+			'GET',
+			`/executions?workflowId=${workflowId}&includeData=true&limit=250${cursor ? `&cursor=${cursor}` : ''}`,
+		);
+		if (page.status !== 200) throw new Error(`GET /executions: HTTP ${page.status} ${JSON.stringify(page.body)}`);
+		all.push(...page.body.data);
+		cursor = page.body.nextCursor ?? undefined;
+	} while (cursor);
+	return all;
+}
+
+export const outputOf = (execution: Execution, nodeName: string) =>
+	(execution.data?.resultData.runData[nodeName]?.[0]?.data?.main[0] ?? []).map((item) => item.json);
+
+/**
+ * Declares a test step whose failure also carries n8n's log tail and the
+ * sandbox's log, which usually say why far better than the assertion.
+ */
+export function stepsWithDiagnostics(n8n: () => N8nServer | undefined, sandboxLog: string[]) {
+	return (name: string, body: () => Promise<void>, timeoutMs?: number) =>
+		it(
+			name,
+			async () => {
+				try {
+					await body();
+				} catch (error) {
+					const detail = [
+						`--- n8n log tail ---`,
+						n8n()?.logTail(60) ?? '(n8n did not start)',
+						'--- sandbox log tail ---',
+						...sandboxLog.slice(-30),
+					].join('\n');
+					if (error instanceof Error) error.message = `${error.message}\n${detail}`;
+					throw error;
+				}
+			},
+			timeoutMs,
+		);
+}
+
+/** Creates a workflow through n8n's public API and returns its id. */
+export async function createWorkflow(n8n: N8nServer, workflow: unknown): Promise<string> {
+	const created = await n8n.api<{ id: string }>('POST', '/workflows', workflow);
+	if (created.status !== 200) throw new Error(`POST /workflows: HTTP ${created.status} ${JSON.stringify(created.body)}`);
+	return created.body.id;
+}
+
+export async function activateWorkflow(n8n: N8nServer, id: string): Promise<void> {
+	const activated = await n8n.api('POST', `/workflows/${id}/activate`);
+	if (activated.status !== 200) throw new Error(`activate ${id}: HTTP ${activated.status} ${JSON.stringify(activated.body)}`);
+}
+
+/** POSTs to an active workflow's Webhook node and returns the items of its last node. */
+export async function runWebhookWorkflow(n8n: N8nServer, path: string, body: unknown): Promise<Array<Record<string, any>>> {
+	// n8n 2.x can answer 404 for a moment after activation.
+	return await until(`POST /webhook/${path} to answer`, async () => {
+		const response = await fetch(`${n8n.baseUrl}/webhook/${path}`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify(body),
+		});
+		if (response.status === 404) return undefined;
+		const text = await response.text();
+		if (response.status !== 200) throw new Error(`POST /webhook/${path}: HTTP ${response.status} ${text}`);
+		const parsed = JSON.parse(text) as Record<string, any> | Array<Record<string, any>>;
+		return Array.isArray(parsed) ? parsed : [parsed];
+	});
+}
