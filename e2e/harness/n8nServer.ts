@@ -55,6 +55,8 @@ export interface N8nServer {
 	userFolder: string;
 	/** The environment n8n runs with (without the inherited PATH/HOME etc.). */
 	n8nEnv: Record<string, string>;
+	/** The pid of the running n8n main process (changes on restart); undefined while it is not running. */
+	readonly pid: number | undefined;
 	/** The last `n` lines n8n printed (all of this run's lines are kept, up to 20 000). */
 	logTail(n?: number): string;
 	/** Calls the public API: `api('GET', '/workflows')` → GET <baseUrl>/api/v1/workflows. */
@@ -420,6 +422,10 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nServer> {
 			login: { email: owner.email, password: owner.password },
 			userFolder,
 			n8nEnv,
+			get pid() {
+				const child = state.child;
+				return child && child.exitCode === null && child.signalCode === null ? child.pid : undefined;
+			},
 			logTail,
 			rest,
 			api: <T = any>(method: string, apiPath: string, body?: unknown) =>

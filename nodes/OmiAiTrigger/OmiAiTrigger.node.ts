@@ -1,6 +1,8 @@
 import type {
 	IDataObject,
+	IExecuteFunctions,
 	IHookFunctions,
+	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
 	IWebhookFunctions,
@@ -8,7 +10,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { isRepeatedResult, readResultBody } from './delivery';
+import { readResultBody, rememberDelivered, resultKey, wasDelivered } from './delivery';
 import { WEBHOOK_NAME, expectedToken, productionUrlOfTest, registerWithOmi } from './registration';
 import { TOKEN_QUERY_PARAMETER, redactToken, tokensMatch } from './security';
 import { type OmiResultEvent, detectEvent, simplifyResult, trackingIdOf } from './simplify';
@@ -26,12 +28,7 @@ function matchesTrackingId(trackingId: string, match: TrackingIdMatch, expected:
 	return true;
 }
 
-/**
- * Answers the request itself, every time. n8n saves the static data (where
- * duplicates are remembered) when the node says it answered; an answer left
- * to n8n comes, in newer n8n versions, only after the execution has started
- * on a fresh copy of the workflow, and the change would be lost.
- */
+/** Answers a request that starts no workflow, so that n8n adds nothing to it. */
 function answer(this: IWebhookFunctions, status: number, body: IDataObject): void {
 	const response = this.getResponseObject();
 	response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
@@ -87,6 +84,8 @@ export class OmiAiTrigger implements INodeType {
 				name: WEBHOOK_NAME,
 				httpMethod: 'POST',
 				responseMode: 'onReceived',
+				// Empty, so that n8n answers with webhookResponse; its default would answer the text "firstEntryJson".
+				responseData: '',
 				path: 'omi-ai',
 			},
 		],
@@ -234,16 +233,32 @@ export class OmiAiTrigger implements INodeType {
 		const expectedTrackingId = match === 'any' ? '' : (this.getNodeParameter('trackingId', '') as string);
 		if (!matchesTrackingId(trackingId, match, expectedTrackingId)) return skip.call(this, 'tracking ID filtered out');
 
-		if (trackingId !== '' && isRepeatedResult(this.getWorkflowStaticData('node'), `${event}:${trackingId}`)) {
-			return skip.call(this, 'duplicate');
-		}
+		const staticData = this.getWorkflowStaticData('node');
+		if (trackingId !== '' && wasDelivered(staticData, resultKey(event, trackingId))) return skip.call(this, 'duplicate');
+		// n8n 1.x saves this before the execution starts; n8n 2.x drops it, so execute() remembers the result too.
+		if (trackingId !== '' && event !== 'unknown') rememberDelivered(staticData, [resultKey(event, trackingId)]);
 
 		const item = simplifyResult(event, body);
 		if (options.includeRaw) {
 			item.raw = body;
 			item.headers = redactToken(this.getHeaderData() as IDataObject, token as string) as IDataObject;
 		}
-		answer.call(this, 200, { received: true });
-		return { noWebhookResponse: true, workflowData: [[{ json: item }]] };
+		// n8n answers once the execution is stored, so a result answered with 200 survives a restart.
+		return { webhookResponse: { received: true }, workflowData: [[{ json: item }]] };
+	}
+
+	/**
+	 * Runs as the first step of the execution a delivery started, with the
+	 * item webhook() made, and remembers the result: n8n saves the static
+	 * data a node changes during an execution when the execution ends.
+	 */
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const items = this.getInputData();
+		const keys = items
+			.map(({ json }) => ({ event: String(json.event ?? ''), trackingId: String(json.trackingId ?? '') }))
+			.filter(({ event, trackingId }) => event !== 'unknown' && trackingId !== '')
+			.map(({ event, trackingId }) => resultKey(event, trackingId));
+		if (keys.length > 0) rememberDelivered(this.getWorkflowStaticData('node'), keys);
+		return [items.map((item, index) => ({ ...item, pairedItem: { item: index } }))];
 	}
 }

@@ -65,15 +65,21 @@ function structuralProblem(body: IDataObject): string | undefined {
 	return undefined;
 }
 
-/**
- * True when the same result arrived before; otherwise remembers it. The list
- * lives in the node's static data, which n8n saves after the execution the
- * first delivery starts.
- */
-export function isRepeatedResult(staticData: IDataObject, key: string): boolean {
-	const remembered = Array.isArray(staticData.recentResults) ? (staticData.recentResults as string[]) : [];
-	if (remembered.includes(key)) return true;
+/** The key under which a result is remembered: the same event and tracking ID is the same result. */
+export function resultKey(event: string, trackingId: string): string {
+	return `${event}:${trackingId}`;
+}
+
+const rememberedIn = (staticData: IDataObject): string[] =>
+	Array.isArray(staticData.recentResults) ? (staticData.recentResults as string[]) : [];
+
+export function wasDelivered(staticData: IDataObject, key: string): boolean {
+	return rememberedIn(staticData).includes(key);
+}
+
+/** Keeps the last REMEMBERED_RESULTS keys. */
+export function rememberDelivered(staticData: IDataObject, keys: string[]): void {
+	const remembered = rememberedIn(staticData).filter((key) => !keys.includes(key));
 	// A new array rather than push(), so n8n notices that the static data changed.
-	staticData.recentResults = [...remembered, key].slice(-REMEMBERED_RESULTS);
-	return false;
+	staticData.recentResults = [...remembered, ...keys].slice(-REMEMBERED_RESULTS);
 }

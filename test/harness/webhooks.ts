@@ -54,8 +54,8 @@ const json = (response: http.ServerResponse, status: number, body: unknown) => {
  * 127.0.0.1: activation and deactivation run a node's webhookMethods in
  * n8n-core's HookContext, each request runs its `webhook()` in a
  * WebhookContext, and the items it returns start a workflow in n8n-core's
- * WorkflowExecute. Static data is saved after activation and after each
- * request, as the server saves it to its database.
+ * WorkflowExecute. Static data is kept as JSON between requests, as the
+ * server keeps it in its database.
  */
 export class TestWebhookServer {
 	readonly executions: WebhookExecution[] = [];
@@ -278,7 +278,8 @@ export class TestWebhookServer {
 	 * the node changed it. A node that answers itself (`noWebhookResponse`)
 	 * gets the callback before the execution starts; otherwise, as in n8n
 	 * 2.x, the execution's Workflow is built first, on the same static data
-	 * object, which clears its change flag. Returns whether an execution ran.
+	 * object, which clears its change flag. When the execution ends, what
+	 * it changed is saved too. Returns whether an execution ran.
 	 */
 	private async runWebhook(
 		{ workflow: saved, node, webhookData }: Registration,
@@ -327,6 +328,8 @@ export class TestWebhookServer {
 			executionData: { nodeExecutionStack: [{ node, data: { main: result.workflowData }, source: null }] },
 		});
 		const run = await new WorkflowExecute(additionalData, mode, runExecutionData).processRunExecutionData(executionWorkflow);
+		// What n8n's workflowExecuteAfter hook does: save what the execution changed (not in manual runs).
+		if (!test && (staticData as { __dataChanged?: boolean }).__dataChanged) saved.staticData = asStored(staticData);
 		this.executions.push({
 			workflowId: saved.id,
 			mode,

@@ -1,0 +1,307 @@
+/**
+ * Reliability and security of the package in a real n8n 2.x: hostile
+ * requests to the trigger, a fuzz run, results delivered across an n8n
+ * restart, and a search for leaked secrets. `npm run test:reliability` runs
+ * the CI sizes; RELIABILITY_FULL=1 runs the full ones (5,000 fuzzed bodies,
+ * 500 deliveries across the restart).
+ */
+
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { type DeliveryRecord, type Sandbox, buildResult, startSandbox } from '../../sandbox/server';
+import { fuzzBodies } from '../harness/fuzz';
+import { type N8nServer, freePort, startN8n } from '../harness/n8nServer';
+import {
+	activateWorkflow,
+	createWorkflow,
+	executionsOf,
+	outputOf,
+	packedTarball,
+	runWebhookWorkflow,
+	stepsWithDiagnostics,
+	until,
+} from '../harness/suite';
+import { ACTION_PATHS, type Credentials, actionWorkflows } from '../harness/workflows';
+
+const FULL = process.env.RELIABILITY_FULL === '1';
+const SIZES = { fuzz: FULL ? 5000 : 400, restartDeliveries: FULL ? 500 : 100 };
+const FUZZ_SEED = Number(process.env.RELIABILITY_SEED ?? 20261121);
+
+/** Recognisable secrets: whatever contains them after the run leaked them. */
+const API_KEY = `omi-key-${randomUUID()}`;
+const ALOVOICE_TOKEN = `alovoice-token-${randomUUID()}`;
+
+const TRIGGER = 'OMI AI Trigger';
+
+/** Figures for the README's "Reliability and security" section; printed at the end of the run. */
+const figures: Record<string, number | string> = { seed: FUZZ_SEED };
+
+describe('reliability and security in n8n 2.x', () => {
+	let n8n: N8nServer;
+	let sandbox: Sandbox;
+	let credentials: Credentials;
+	let triggerWorkflowId: string;
+	let triggerUrl: URL;
+	const sandboxLog: string[] = [];
+	const files = mkdtempSync(join(tmpdir(), 'omicall-reliability-'));
+	const step = stepsWithDiagnostics(() => n8n, sandboxLog);
+
+	beforeAll(async () => {
+		sandbox = await startSandbox({
+			port: 0,
+			apiKey: API_KEY,
+			alovoiceToken: ALOVOICE_TOKEN,
+			resultDelayMs: 200,
+			webhookRetryMs: 250,
+			webhookMaxAttempts: 400,
+			alovoiceReadyAfterMs: 500,
+			log: (line) => sandboxLog.push(line),
+		});
+		n8n = await startN8n({
+			version: '2',
+			tarball: packedTarball(),
+			port: await freePort(),
+			env: { N8N_RESTRICT_FILE_ACCESS_TO: files },
+		});
+		const omi = await n8n.createCredential('OMI', 'omiCallApi', {
+			apiKey: API_KEY,
+			environment: 'custom',
+			baseUrl: sandbox.url,
+			aiBaseUrl: sandbox.url,
+		});
+		const alovoice = await n8n.createCredential('Alovoice', 'alovoiceApi', { token: ALOVOICE_TOKEN, baseUrl: sandbox.url });
+		credentials = { omi: { id: omi.id, name: 'OMI' }, alovoice: { id: alovoice.id, name: 'Alovoice' } };
+
+		triggerWorkflowId = await createWorkflow(n8n, {
+			name: 'reliability: analyses only',
+			nodes: [
+				{
+					id: randomUUID(),
+					name: TRIGGER,
+					type: 'n8n-nodes-omicall.omiAiTrigger',
+					typeVersion: 1,
+					position: [0, 0],
+					webhookId: randomUUID(),
+					parameters: { events: ['callAnalysisCompleted'], trackingIdMatch: 'any', options: {} },
+					credentials: { omiCallApi: credentials.omi },
+				},
+			],
+			connections: {},
+			settings: { executionOrder: 'v1' },
+		});
+		await activateWorkflow(n8n, triggerWorkflowId);
+		triggerUrl = new URL(await until('the trigger to register', () => sandbox.control.webhook().current ?? undefined));
+		for (const workflow of actionWorkflows(credentials)) await activateWorkflow(n8n, await createWorkflow(n8n, workflow));
+	});
+
+	afterAll(async () => {
+		console.log(`reliability figures (${FULL ? 'full' : 'CI'} sizes): ${JSON.stringify(figures)}`);
+		await n8n?.stop();
+		await sandbox?.close();
+		rmSync(files, { recursive: true, force: true });
+	});
+
+	const triggerExecutions = () => executionsOf(n8n, triggerWorkflowId);
+
+	/** Sends a request to the trigger URL, changed as `change` says; the token stays unless changed. */
+	async function postToTrigger(body: string | Buffer, headers: Record<string, string> = {}, url: URL = triggerUrl) {
+		const response = await fetch(url, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', ...headers },
+			body,
+		});
+		const text = await response.text();
+		return { status: response.status, text };
+	}
+
+	const token = () => triggerUrl.searchParams.get('token') as string;
+	const urlWith = (change: (url: URL) => void) => {
+		const url = new URL(triggerUrl);
+		change(url);
+		return url;
+	};
+	const result = JSON.stringify(buildResult('analysis', 'hostile-1'));
+	const nested = (depth: number) => `{"tracking_id":"hostile-deep","analyst_results":${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}}`;
+
+	const hostile: Array<[string, () => Promise<{ status: number; text: string }>, number]> = [
+		['no token', () => postToTrigger(result, {}, urlWith((url) => url.searchParams.delete('token'))), 401],
+		['a wrong token', () => postToTrigger(result, {}, urlWith((url) => url.searchParams.set('token', 'x'.repeat(43)))), 401],
+		[
+			'a token one character off',
+			() =>
+				postToTrigger(
+					result,
+					{},
+					urlWith((url) => url.searchParams.set('token', `${token().slice(0, -1)}${token().endsWith('A') ? 'B' : 'A'}`)),
+				),
+			401,
+		],
+		[
+			'the token in a header',
+			() => postToTrigger(result, { authorization: `Bearer ${token()}`, token: token() }, urlWith((url) => url.searchParams.delete('token'))),
+			401,
+		],
+		['the token in the path', () => postToTrigger(result, {}, urlWith((url) => ((url.pathname += `/${token()}`), url.searchParams.delete('token')))), 404],
+		['non-JSON text', () => postToTrigger('tracking_id=hostile-1', { 'content-type': 'text/plain' }), 400],
+		['broken JSON', () => postToTrigger('{"tracking_id": "hostile-1", "text": ', {}), 422],
+		['deeply nested JSON', () => postToTrigger(nested(2000)), 400],
+		['a 6 MB body', () => postToTrigger(JSON.stringify({ ...buildResult('analysis', 'hostile-big'), text: 'a'.repeat(6 * 1024 * 1024) })), 413],
+		// Over n8n's own payload limit (N8N_PAYLOAD_SIZE_MAX, 16 MB): n8n 2.41 refuses it before any node, with 500.
+		['a 50 MB body', () => postToTrigger(Buffer.alloc(50 * 1024 * 1024, 0x20)), 500],
+		['a __proto__ key', () => postToTrigger(`{"tracking_id":"hostile-2","text":"x","__proto__":{"polluted":1}}`), 400],
+		['a constructor key', () => postToTrigger(`{"tracking_id":"hostile-3","analyst_results":{"constructor":{"prototype":{"polluted":1}}}}`), 400],
+	];
+
+	step('refuses each hostile request with the right status, and starts no execution', async () => {
+		const before = (await triggerExecutions()).length;
+		const statuses: Record<string, number> = {};
+		for (const [name, send] of hostile) statuses[name] = (await send()).status;
+
+		const skipped = await postToTrigger(JSON.stringify(buildResult('transcription', 'hostile-unselected')));
+		expect({ status: skipped.status, body: JSON.parse(skipped.text) }).toEqual({
+			status: 200,
+			body: { received: true, skipped: 'event not selected' },
+		});
+		expect(statuses).toEqual(Object.fromEntries(hostile.map(([name, , status]) => [name, status])));
+		// Anything that did start would have finished by now.
+		await new Promise((done) => setTimeout(done, 1000));
+		expect(await triggerExecutions()).toHaveLength(before);
+		expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+		figures.hostileRequests = hostile.length + 1;
+	});
+
+	step(
+		`survives ${SIZES.fuzz} fuzzed bodies, and starts an execution only for the ones it accepts`,
+		async () => {
+			const before = (await triggerExecutions()).length;
+			const outcomes: Record<string, number> = {};
+			let accepted = 0;
+			for (const fuzzed of fuzzBodies(FUZZ_SEED, SIZES.fuzz)) {
+				const answer = await postToTrigger(fuzzed.body, { 'content-type': fuzzed.contentType });
+				const key = answer.status === 200 ? (JSON.parse(answer.text).skipped ?? 'accepted') : String(answer.status);
+				outcomes[key] = (outcomes[key] ?? 0) + 1;
+				if (key === 'accepted') accepted++;
+			}
+
+			expect(Object.keys(outcomes).filter((key) => /^5\d\d$/.test(key))).toEqual([]);
+			expect((await fetch(`${n8n.baseUrl}/healthz`)).status).toBe(200);
+			await until(`${accepted} executions`, async () =>
+				(await triggerExecutions()).length - before >= accepted ? true : undefined,
+			60_000);
+			await new Promise((done) => setTimeout(done, 1000));
+			const executions = (await triggerExecutions()).length - before;
+			expect(executions).toBe(accepted);
+			figures.fuzzedBodies = SIZES.fuzz;
+			figures.fuzzOutcomes = JSON.stringify(outcomes);
+			figures.fuzzExecutions = executions;
+		},
+		600_000,
+	);
+
+	step(
+		`delivers ${SIZES.restartDeliveries} results across an n8n restart, each starting exactly one execution`,
+		async () => {
+			const trackingIds = Array.from({ length: SIZES.restartDeliveries }, (_, index) => `restart-${index}`);
+			const deliveries: Array<Promise<DeliveryRecord>> = [];
+			let restarting: Promise<void> | undefined;
+			let restarted = false;
+			for (const [index, trackingId] of trackingIds.entries()) {
+				deliveries.push(sandbox.control.deliver('analysis', trackingId));
+				if (index === Math.floor(trackingIds.length / 3)) {
+					// Not awaited: deliveries go on while n8n stops and starts again.
+					restarting = n8n.restart().then(() => {
+						restarted = true;
+					});
+				}
+				// About 20 results a second, slower while n8n restarts, so that deliveries fall into every phase of it.
+				await new Promise((done) => setTimeout(done, restarting && !restarted ? 300 : 50));
+			}
+			await restarting;
+			const records = await Promise.all(deliveries);
+
+			const undelivered = records.filter((record) => !record.delivered);
+			expect(undelivered.map((record) => record.trackingId)).toEqual([]);
+			const perTrackingId = new Map<string, number>();
+			const count = async () => {
+				perTrackingId.clear();
+				for (const execution of await triggerExecutions()) {
+					const trackingId = String(outputOf(execution, TRIGGER)[0]?.trackingId ?? '');
+					if (trackingId.startsWith('restart-')) perTrackingId.set(trackingId, (perTrackingId.get(trackingId) ?? 0) + 1);
+				}
+				return perTrackingId.size === trackingIds.length ? true : undefined;
+			};
+			await until('an execution for every delivered result', count, 60_000).catch(() => undefined);
+			const missing = records.filter((record) => !perTrackingId.has(record.trackingId));
+			const statuses: Record<string, number> = {};
+			for (const execution of await triggerExecutions()) {
+				const key = `${execution.status}${outputOf(execution, TRIGGER).length ? '' : ' (no trigger output)'}`;
+				statuses[key] = (statuses[key] ?? 0) + 1;
+			}
+			expect({
+				missing: missing.map(({ trackingId, attempts, lastStatus }) => `${trackingId} ${attempts}× ${lastStatus}`),
+				statuses,
+			}).toEqual({ missing: [], statuses: { success: expect.any(Number) } });
+			expect([...perTrackingId.entries()].filter(([, executions]) => executions !== 1)).toEqual([]);
+			figures.restartDeliveries = trackingIds.length;
+			figures.restartExecutions = [...perTrackingId.values()].reduce((sum, count) => sum + count, 0);
+			figures.restartRetries = records.reduce((sum, record) => sum + record.attempts - 1, 0);
+			// Some deliveries met n8n down and were retried: the restart really was in the middle.
+			expect(figures.restartRetries).toBeGreaterThan(0);
+		},
+		600_000,
+	);
+
+	step('leaks no secret: not in executions, errors or n8n\'s log, and to OMI only where OMI needs it', async () => {
+		// Every action workflow once, and one that fails, so that an error message is searched too.
+		const recording = join(files, 'secret-check.wav');
+		writeFileSync(recording, Buffer.from(await (await fetch(`${sandbox.url}/recordings/x.wav?seconds=1`)).arrayBuffer()));
+		await runWebhookWorkflow(n8n, ACTION_PATHS.transcribeFromDisk, { path: recording, trackingId: 'secret-1' });
+		await runWebhookWorkflow(n8n, ACTION_PATHS.scripts, {});
+		await runWebhookWorkflow(n8n, ACTION_PATHS.campaign, { contacts: [{ phone: '0912345678', name: 'An', debt: '1' }] });
+		await runWebhookWorkflow(n8n, ACTION_PATHS.alovoice, { callId: 'call-1001' });
+		sandbox.control.addFault({ path: '/api/ai/call_analyze', fault: { type: 'envelope-error', message: 'api_key_invalid' } });
+		await expect(
+			runWebhookWorkflow(n8n, ACTION_PATHS.analyzeFromUrl, { url: `${sandbox.url}/recordings/y.wav`, trackingId: 'secret-2' }),
+		).rejects.toThrow(/HTTP 500/);
+
+		const secrets = { apiKey: API_KEY, alovoiceToken: ALOVOICE_TOKEN, triggerToken: token() };
+		const workflows = await n8n.api<{ data: Array<{ id: string }> }>('GET', '/workflows?limit=100');
+		let searched = 0;
+		const found: string[] = [];
+		for (const { id } of workflows.body.data) {
+			for (const execution of await executionsOf(n8n, id)) {
+				searched++;
+				const text = JSON.stringify(execution);
+				for (const [name, secret] of Object.entries(secrets)) if (text.includes(secret)) found.push(`${name} in execution ${execution.id}`);
+			}
+		}
+		const log = n8n.logTail(20_000);
+		for (const [name, secret] of Object.entries(secrets)) if (log.includes(secret)) found.push(`${name} in n8n's log`);
+		for (const request of sandbox.control.requests()) {
+			const where = (location: string) => `${name(request)} ${location}`;
+			const name = (entry: typeof request) => `${entry.method} ${entry.path}`;
+			for (const [header, value] of Object.entries(request.headers)) {
+				if (!value.includes(API_KEY)) continue;
+				const needed =
+					(header === 'apikey' && request.path.startsWith('/api/ai/')) ||
+					(header === 'x-api-key' && request.path.startsWith('/api/call_bot/'));
+				if (!needed) found.push(`apiKey in header ${header} of ${where('')}`);
+			}
+			for (const [parameter, value] of Object.entries(request.query)) {
+				if (value.includes(API_KEY) && !(parameter === 'apiKey' && request.path === '/api/auth')) found.push(`apiKey in query ${parameter} of ${where('')}`);
+				if (value.includes(ALOVOICE_TOKEN)) found.push(`alovoiceToken in query ${parameter} of ${where('')}`);
+			}
+			if (request.path.includes(ALOVOICE_TOKEN) && !/^\/callsendai\/|^\/callgetairesult\//.test(request.path)) found.push(`alovoiceToken in ${where('path')}`);
+			if (request.path.includes(API_KEY)) found.push(`apiKey in ${where('path')}`);
+		}
+
+		expect(searched).toBeGreaterThan(0);
+		expect(found).toEqual([]);
+		figures.executionsSearched = searched;
+		figures.sandboxRequestsSearched = sandbox.control.requests().length;
+		figures.secretsFound = found.length;
+	});
+});
