@@ -63,6 +63,45 @@ function webhookStart(path: string): WorkflowNode {
 const omi = (name: string, parameters: Record<string, unknown>, credentials: Credentials) =>
 	node(name, OMI_AI, 1, parameters, { credentials: { omiCallApi: credentials.omi } });
 
+export const FAULT_PATHS = {
+	analyzeWithRetry: 'e2e-analyze-retry',
+	analyzeContinueOnFail: 'e2e-analyze-continue',
+} as const;
+
+/**
+ * Analyze Call from a URL (body: { url, trackingId }) with n8n's node
+ * settings for faults: Retry On Fail (3 tries), or Continue On Fail with a
+ * one-second timeout.
+ */
+export function faultWorkflows(credentials: Credentials): WorkflowJson[] {
+	const analyze = (settings: Partial<WorkflowNode> & Record<string, unknown>, timeoutSeconds?: number) =>
+		Object.assign(
+			omi(
+				'Analyze Call',
+				{
+					resource: 'recording',
+					operation: 'analyzeCall',
+					source: 'url',
+					recordingUrl: '={{ $json.body.url }}',
+					trackingId: '={{ $json.body.trackingId }}',
+					options: timeoutSeconds ? { timeoutSeconds } : {},
+				},
+				credentials,
+			),
+			settings,
+		);
+	return [
+		chain('e2e: analyze, retried on failure', [
+			webhookStart(FAULT_PATHS.analyzeWithRetry),
+			analyze({ retryOnFail: true, maxTries: 3, waitBetweenTries: 100 }),
+		]),
+		chain('e2e: analyze, continuing on failure', [
+			webhookStart(FAULT_PATHS.analyzeContinueOnFail),
+			analyze({ onError: 'continueRegularOutput' }, 1),
+		]),
+	];
+}
+
 export const ACTION_PATHS = {
 	transcribeFromDisk: 'e2e-transcribe-disk',
 	analyzeFromUrl: 'e2e-analyze-url',

@@ -245,14 +245,15 @@ describe.each(VERSIONS)('n8n %s.x', (version) => {
 		const qaAlert = example('omi-qa-alert.json', credentials, catcher.url).name;
 		const before = (await executions(qaAlert)).length;
 
-		const answers = [];
-		for (let attempt = 0; attempt < 3; attempt++) answers.push(await sandbox.control.deliver('analysis', 'e2e-twice-score-80'));
-
-		expect(answers.map((answer) => answer.lastStatus)).toEqual([200, 200, 200]);
+		const first = await sandbox.control.deliver('analysis', 'e2e-twice-score-80');
 		const after = await until('the execution of the first delivery', async () => {
-			const list = await executions(qaAlert);
+			const list = (await executions(qaAlert)).filter((execution) => execution.status === 'success');
 			return list.length > before ? list : undefined;
 		});
+		const again = [];
+		for (let attempt = 0; attempt < 2; attempt++) again.push(await sandbox.control.deliver('analysis', 'e2e-twice-score-80'));
+
+		expect([first, ...again].map((answer) => answer.lastStatus)).toEqual([200, 200, 200]);
 		// Later deliveries would have started their executions by now.
 		await new Promise((done) => setTimeout(done, 1000));
 		expect(await executions(qaAlert)).toHaveLength(after.length);

@@ -233,10 +233,11 @@ export class OmiAiTrigger implements INodeType {
 		const expectedTrackingId = match === 'any' ? '' : (this.getNodeParameter('trackingId', '') as string);
 		if (!matchesTrackingId(trackingId, match, expectedTrackingId)) return skip.call(this, 'tracking ID filtered out');
 
-		const staticData = this.getWorkflowStaticData('node');
-		if (trackingId !== '' && wasDelivered(staticData, resultKey(event, trackingId))) return skip.call(this, 'duplicate');
-		// n8n 1.x saves this before the execution starts; n8n 2.x drops it, so execute() remembers the result too.
-		if (trackingId !== '' && event !== 'unknown') rememberDelivered(staticData, [resultKey(event, trackingId)]);
+		// Remembered by execute(), once the execution exists: remembering it here would make OMI's retry of
+		// a delivery whose execution n8n failed to start look like a duplicate, and lose the result.
+		if (trackingId !== '' && wasDelivered(this.getWorkflowStaticData('node'), resultKey(event, trackingId))) {
+			return skip.call(this, 'duplicate');
+		}
 
 		const item = simplifyResult(event, body);
 		if (options.includeRaw) {
