@@ -13,8 +13,8 @@ import * as http from 'node:http';
 import { join, resolve } from 'node:path';
 
 import { type N8nServer, type OwnerAccount, startN8n } from '../e2e/harness/n8nServer';
-import { packedTarball } from '../e2e/harness/suite';
-import { type Credentials, example } from '../e2e/harness/workflows';
+import { createSandboxCredentials, packedTarball } from '../e2e/harness/suite';
+import { example } from '../e2e/harness/workflows';
 import { type Sandbox, startSandbox } from '../sandbox/server';
 
 const ROOT = resolve(__dirname, '..');
@@ -80,20 +80,7 @@ async function main(): Promise<void> {
 		n8n = await startN8n({ version: '2', tarball: packedTarball(), port: ports.n8n, owner: OWNER });
 
 		step('Creating the sandbox credentials and the example workflows');
-		const omi = await n8n.createCredential('OMI sandbox', 'omiCallApi', {
-			apiKey: sandbox.apiKey,
-			environment: 'custom',
-			baseUrl: sandbox.url,
-			aiBaseUrl: sandbox.url,
-		});
-		const alovoice = await n8n.createCredential('Alovoice sandbox', 'alovoiceApi', {
-			token: sandbox.alovoiceToken,
-			baseUrl: sandbox.url,
-		});
-		const credentials: Credentials = {
-			omi: { id: omi.id, name: 'OMI sandbox' },
-			alovoice: { id: alovoice.id, name: 'Alovoice sandbox' },
-		};
+		const credentials = await createSandboxCredentials(n8n, sandbox);
 		const names: string[] = [];
 		for (const file of readdirSync(EXAMPLES).filter((name) => name.endsWith('.json'))) {
 			const workflow = example(file, credentials, slackUrl);

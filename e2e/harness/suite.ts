@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 import type { N8nServer } from './n8nServer';
+import type { Credentials } from './workflows';
 
 const ROOT = resolve(__dirname, '..', '..');
 const PACKAGE = 'n8n-nodes-omicall';
@@ -114,4 +115,20 @@ export async function runWebhookWorkflow(n8n: N8nServer, path: string, body: unk
 		const parsed = JSON.parse(text) as Record<string, any> | Array<Record<string, any>>;
 		return Array.isArray(parsed) ? parsed : [parsed];
 	});
+}
+
+/** The OMI and Alovoice credentials a user makes for the sandbox: Environment "Custom", both URLs the sandbox's. */
+export async function createSandboxCredentials(
+	n8n: N8nServer,
+	sandbox: { url: string; apiKey: string; alovoiceToken: string },
+	names = { omi: 'OMI sandbox', alovoice: 'Alovoice sandbox' },
+): Promise<Credentials> {
+	const omi = await n8n.createCredential(names.omi, 'omiCallApi', {
+		apiKey: sandbox.apiKey,
+		environment: 'custom',
+		baseUrl: sandbox.url,
+		aiBaseUrl: sandbox.url,
+	});
+	const alovoice = await n8n.createCredential(names.alovoice, 'alovoiceApi', { token: sandbox.alovoiceToken, baseUrl: sandbox.url });
+	return { omi: { id: omi.id, name: names.omi }, alovoice: { id: alovoice.id, name: names.alovoice } };
 }

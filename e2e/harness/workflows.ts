@@ -18,6 +18,11 @@ export interface WorkflowNode {
 	parameters: Record<string, unknown>;
 	credentials?: Record<string, { id: string; name: string }>;
 	webhookId?: string;
+	/** n8n's node settings. */
+	retryOnFail?: boolean;
+	maxTries?: number;
+	waitBetweenTries?: number;
+	onError?: 'stopWorkflow' | 'continueRegularOutput' | 'continueErrorOutput';
 }
 
 export interface WorkflowJson {
@@ -63,6 +68,22 @@ function webhookStart(path: string): WorkflowNode {
 const omi = (name: string, parameters: Record<string, unknown>, credentials: Credentials) =>
 	node(name, OMI_AI, 1, parameters, { credentials: { omiCallApi: credentials.omi } });
 
+/** Analyze Call of the recording at the Webhook body's `url`, under its `trackingId`. */
+function analyzeFromBody(credentials: Credentials, timeoutSeconds?: number): WorkflowNode {
+	return omi(
+		'Analyze Call',
+		{
+			resource: 'recording',
+			operation: 'analyzeCall',
+			source: 'url',
+			recordingUrl: '={{ $json.body.url }}',
+			trackingId: '={{ $json.body.trackingId }}',
+			options: timeoutSeconds ? { timeoutSeconds } : {},
+		},
+		credentials,
+	);
+}
+
 export const FAULT_PATHS = {
 	analyzeWithRetry: 'e2e-analyze-retry',
 	analyzeContinueOnFail: 'e2e-analyze-continue',
@@ -74,30 +95,14 @@ export const FAULT_PATHS = {
  * one-second timeout.
  */
 export function faultWorkflows(credentials: Credentials): WorkflowJson[] {
-	const analyze = (settings: Partial<WorkflowNode> & Record<string, unknown>, timeoutSeconds?: number) =>
-		Object.assign(
-			omi(
-				'Analyze Call',
-				{
-					resource: 'recording',
-					operation: 'analyzeCall',
-					source: 'url',
-					recordingUrl: '={{ $json.body.url }}',
-					trackingId: '={{ $json.body.trackingId }}',
-					options: timeoutSeconds ? { timeoutSeconds } : {},
-				},
-				credentials,
-			),
-			settings,
-		);
 	return [
 		chain('e2e: analyze, retried on failure', [
 			webhookStart(FAULT_PATHS.analyzeWithRetry),
-			analyze({ retryOnFail: true, maxTries: 3, waitBetweenTries: 100 }),
+			{ ...analyzeFromBody(credentials), retryOnFail: true, maxTries: 3, waitBetweenTries: 100 },
 		]),
 		chain('e2e: analyze, continuing on failure', [
 			webhookStart(FAULT_PATHS.analyzeContinueOnFail),
-			analyze({ onError: 'continueRegularOutput' }, 1),
+			{ ...analyzeFromBody(credentials, 1), onError: 'continueRegularOutput' },
 		]),
 	];
 }
@@ -137,21 +142,7 @@ export function actionWorkflows(credentials: Credentials): WorkflowJson[] {
 			),
 		]),
 		// Body: { url, trackingId }.
-		chain('e2e: analyze a call from a URL', [
-			webhookStart(ACTION_PATHS.analyzeFromUrl),
-			omi(
-				'Analyze Call',
-				{
-					resource: 'recording',
-					operation: 'analyzeCall',
-					source: 'url',
-					recordingUrl: '={{ $json.body.url }}',
-					trackingId: '={{ $json.body.trackingId }}',
-					options: {},
-				},
-				credentials,
-			),
-		]),
+		chain('e2e: analyze a call from a URL', [webhookStart(ACTION_PATHS.analyzeFromUrl), analyzeFromBody(credentials)]),
 		chain('e2e: list callBot scripts', [
 			webhookStart(ACTION_PATHS.scripts),
 			omi('List Scripts', { resource: 'callbotScript', operation: 'getMany', returnAll: true }, credentials),

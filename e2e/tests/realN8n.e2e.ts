@@ -17,6 +17,7 @@ import { type Sandbox, startSandbox } from '../../sandbox/server';
 import { type N8nServer, type N8nVersion, freePort, startN8n } from '../harness/n8nServer';
 import {
 	activateWorkflow,
+	createSandboxCredentials,
 	createWorkflow as create,
 	executionsOf,
 	outputOf,
@@ -125,17 +126,7 @@ describe.each(VERSIONS)('n8n %s.x', (version) => {
 	});
 
 	step('creates the OMI and Alovoice credentials, pointing at the sandbox', async () => {
-		const omi = await n8n.createCredential('OMI sandbox', 'omiCallApi', {
-			apiKey: sandbox.apiKey,
-			environment: 'custom',
-			baseUrl: sandbox.url,
-			aiBaseUrl: sandbox.url,
-		});
-		const alovoice = await n8n.createCredential('Alovoice sandbox', 'alovoiceApi', {
-			token: sandbox.alovoiceToken,
-			baseUrl: sandbox.url,
-		});
-		credentials = { omi: { id: omi.id, name: 'OMI sandbox' }, alovoice: { id: alovoice.id, name: 'Alovoice sandbox' } };
+		credentials = await createSandboxCredentials(n8n, sandbox);
 	});
 
 	step('imports the examples and activates the QA alert, whose trigger registers its URL with OMI', async () => {

@@ -17,6 +17,7 @@ import { type N8nServer, freePort, startN8n } from '../harness/n8nServer';
 import {
 	activateWorkflow,
 	type Execution,
+	createSandboxCredentials,
 	createWorkflow,
 	executionsOf,
 	outputOf,
@@ -28,7 +29,7 @@ import {
 import { ACTION_PATHS, type Credentials, FAULT_PATHS, actionWorkflows, faultWorkflows } from '../harness/workflows';
 
 const FULL = process.env.RELIABILITY_FULL === '1';
-const SIZES = { fuzz: FULL ? 5000 : 400, restartDeliveries: FULL ? 500 : 100 };
+const SIZES = { fuzz: FULL ? 5000 : 400, restartDeliveries: FULL ? 500 : 60 };
 const FUZZ_SEED = Number(process.env.RELIABILITY_SEED ?? 20261121);
 
 /** Recognisable secrets: whatever contains them after the run leaked them. */
@@ -67,14 +68,7 @@ describe('reliability and security in n8n 2.x', () => {
 			port: await freePort(),
 			env: { N8N_RESTRICT_FILE_ACCESS_TO: files },
 		});
-		const omi = await n8n.createCredential('OMI', 'omiCallApi', {
-			apiKey: API_KEY,
-			environment: 'custom',
-			baseUrl: sandbox.url,
-			aiBaseUrl: sandbox.url,
-		});
-		const alovoice = await n8n.createCredential('Alovoice', 'alovoiceApi', { token: ALOVOICE_TOKEN, baseUrl: sandbox.url });
-		credentials = { omi: { id: omi.id, name: 'OMI' }, alovoice: { id: alovoice.id, name: 'Alovoice' } };
+		credentials = await createSandboxCredentials(n8n, sandbox, { omi: 'OMI', alovoice: 'Alovoice' });
 
 		triggerWorkflowId = await createWorkflow(n8n, {
 			name: 'reliability: analyses only',
@@ -240,9 +234,10 @@ describe('reliability and security in n8n 2.x', () => {
 					const trackingId = String(resultOf(execution)?.trackingId ?? '');
 					if (trackingId.startsWith('restart-')) perTrackingId.set(trackingId, [...(perTrackingId.get(trackingId) ?? []), execution.status]);
 				}
-				return perTrackingId.size === trackingIds.length ? true : undefined;
+				const settled = [...perTrackingId.values()].flat().every((status) => status !== 'new' && status !== 'running');
+				return perTrackingId.size === trackingIds.length && settled ? true : undefined;
 			};
-			await until('an execution for every delivered result', count, 60_000).catch(() => undefined);
+			await until('a finished execution for every delivered result', count, 120_000).catch(() => undefined);
 			const missing = records.filter((record) => !perTrackingId.has(record.trackingId));
 			expect(missing.map(({ trackingId, attempts, lastStatus }) => `${trackingId} ${attempts}× ${lastStatus}`)).toEqual([]);
 			// A result answered at the first attempt started exactly one execution. One that OMI had to send
