@@ -32,6 +32,25 @@ const LABEL: Record<Variant, string> = {
 	outsideWithHeap: `the same, holding ${N8N_LIKE_HEAP_MB} MB of live heap`,
 };
 
+interface Measured {
+	uploadMs: number;
+	uploadGrowthMB: number;
+	executionGrowthMB: number;
+	mainRssBeforeMB: number;
+	curlRssMB: number;
+	/** CPU of the plain process, for the uploads outside n8n. */
+	cpuMs: number;
+}
+
+const NOT_MEASURED: Measured = {
+	uploadMs: Number.NaN,
+	uploadGrowthMB: Number.NaN,
+	executionGrowthMB: Number.NaN,
+	mainRssBeforeMB: Number.NaN,
+	curlRssMB: Number.NaN,
+	cpuMs: Number.NaN,
+};
+
 /** Variants that are not an n8n workflow. */
 type Outside = 'curl' | 'outside' | 'outsideWithHeap';
 const isOutside = (variant: Variant): variant is Outside => ['curl', 'outside', 'outsideWithHeap'].includes(variant);
@@ -51,20 +70,20 @@ export async function largeUpload({ env, config, results, log }: CaseContext): P
 	const second = await sandboxSecond(env.sandbox.url);
 	const variants: Variant[] = ['ours', 'httpRequest', ...(curlAvailable ? (['curl'] as const) : []), 'readOnly', 'outside', 'outsideWithHeap'];
 
-	async function once(variant: Variant, file: RecordingFile, trackingPrefix: string) {
+	async function once(variant: Variant, file: RecordingFile, trackingPrefix: string): Promise<Measured> {
 		if (variant === 'curl') {
 			const curl = await curlUpload(env, file.path, `${trackingPrefix}-0`);
-			return { uploadMs: curl.wallMs, uploadGrowthMB: curl.peakRssMB, executionGrowthMB: Number.NaN, mainRssBeforeMB: Number.NaN };
+			return { ...NOT_MEASURED, uploadMs: curl.wallMs, curlRssMB: curl.peakRssMB };
 		}
 		if (variant === 'outside' || variant === 'outsideWithHeap') {
 			const heapMB = variant === 'outside' ? 0 : N8N_LIKE_HEAP_MB;
-			const uploadMs = await uploadOutsideN8n(env, file.path, `${trackingPrefix}-0`, heapMB);
-			return { uploadMs, uploadGrowthMB: Number.NaN, executionGrowthMB: Number.NaN, mainRssBeforeMB: Number.NaN };
+			const outside = await uploadOutsideN8n(env, file.path, `${trackingPrefix}-0`, heapMB);
+			return { ...NOT_MEASURED, uploadMs: outside.ms, cpuMs: outside.cpuMs };
 		}
 		const expected = { count: variant === 'readOnly' ? 0 : 1, size: file.size, sha256: file.sha256 };
 		const measured = variant === 'readOnly' ? READ_NODE : UPLOAD_NODE;
 		const run = await runUpload(env, workflows[variant], file.path, trackingPrefix, expected, measured);
-		return { ...run, uploadMs: run.nodeMs };
+		return { ...NOT_MEASURED, ...run, uploadMs: run.nodeMs };
 	}
 
 	// Every workflow runs once on a small file first: n8n loads node code and credentials lazily.
@@ -79,7 +98,10 @@ export async function largeUpload({ env, config, results, log }: CaseContext): P
 				log(`large upload ${sizeMB} MB, run ${run + 1}/${config.runs}: ${LABEL[variant]}`);
 				const figures = await once(variant, file, `large-${sizeMB}-${variant}-r${run}`);
 				if (variant !== 'readOnly') results.record(section, 'upload time', LABEL[variant], 's', figures.uploadMs / 1000);
-				if (variant === 'curl') results.record(section, 'peak RSS of curl itself', LABEL[variant], 'MB', figures.uploadGrowthMB);
+				if (variant === 'curl') results.record(section, 'peak RSS of curl itself', LABEL[variant], 'MB', figures.curlRssMB);
+				if (variant === 'outside' || variant === 'outsideWithHeap') {
+					results.record(section, 'CPU of the uploading process (all threads)', LABEL[variant], 's', figures.cpuMs / 1000);
+				}
 				if (variant === 'ours' || variant === 'httpRequest') {
 					results.record(section, 'n8n RSS growth during the upload', LABEL[variant], 'MB', figures.uploadGrowthMB);
 					results.record(section, "n8n main process's RSS before the execution", LABEL[variant], 'MB', figures.mainRssBeforeMB);

@@ -1,8 +1,8 @@
 /**
  * Issue 7, measurement 6, and the profiles behind the gaps: a second n8n runs
  * under V8's sampling profiler (NODE_OPTIONS=--cpu-prof) and does, once each,
- * the per-item workloads next to their baselines: Transcribe and the HTTP
- * Request node on many small recordings (the upload node's window), Start
+ * the workloads next to their baselines: Transcribe and the HTTP Request
+ * node on one large and on many small recordings (the upload node's window), Start
  * Campaign (the node's window), and deliveries to our trigger and to the
  * Webhook node (first post to last execution). When n8n stops it writes the
  * profile; the samples inside each window say how much CPU ran in our
@@ -19,10 +19,12 @@ import type { BenchConfig } from '../config';
 import { type Part, type Window, type WindowProfile, analyse, epochToMonotonic, monotonicMicros, readProfile } from '../lib/cpuProfile';
 import { type BenchEnv, startBenchEnv } from '../lib/env';
 import { nodeRun } from '../lib/measure';
+import { sandboxSecond, writeRecording } from '../lib/recordings';
 import { type Results, markdownTable } from '../lib/report';
+import { MB } from '../lib/stats';
 import { CAMPAIGN_NODE, campaign, httpRequestUpload, oursUpload } from '../lib/workflows';
 import { contacts } from './campaign';
-import { writeRecordings } from './manyRecordings';
+import { type RecordingSet, writeRecordings } from './manyRecordings';
 import { deliver, deployIntakes } from './trigger';
 import { runUpload } from './uploadRun';
 
@@ -86,34 +88,62 @@ interface Profiled {
 	title: string;
 	items: number;
 	window: Window;
+	/** Whether the workload belongs in the per-item figures (one large upload does not). */
+	perItem: boolean;
 }
 
 type Workload = (env: BenchEnv, config: BenchConfig, log: (line: string) => void) => Promise<Profiled[]>;
 
-/** Our Transcribe and the HTTP Request node on the same recordings: the upload node's window. */
-const uploads: Workload = async (env, config, log) => {
-	const { recordings: count } = config.profile;
-	const { bytes, concurrency } = config.manyRecordings;
-	const variants = [
-		{ variant: 'OMI AI Transcribe, default concurrency', path: 'bench-profile-ours', workflow: oursUpload('bench-profile-ours', env.credentials.omiCallApi) },
+/** Our Transcribe and the HTTP Request node (batched like ours, or not), each on a workflow of its own. */
+function uploadWorkflows(env: BenchEnv, name: string, batchSize?: number) {
+	const uploadUrl = `${env.sandbox.url}/api/ai/speech_to_text`;
+	const path = (who: string) => `bench-profile-${name}-${who}`;
+	return [
+		{ variant: 'OMI AI Transcribe, default concurrency', path: path('ours'), workflow: oursUpload(path('ours'), env.credentials.omiCallApi) },
 		{
-			variant: `HTTP Request node, batches of ${concurrency}`,
-			path: 'bench-profile-http',
-			workflow: httpRequestUpload('bench-profile-http', `${env.sandbox.url}/api/ai/speech_to_text`, env.sandbox.apiKey, concurrency),
+			variant: batchSize ? `HTTP Request node, batches of ${batchSize}` : 'HTTP Request node',
+			path: path('http'),
+			workflow: httpRequestUpload(path('http'), uploadUrl, env.sandbox.apiKey, batchSize),
 		},
 	];
-	const warmUp = await writeRecordings(env.sandbox.url, join(env.files, 'warm-up'), 3, bytes);
-	const recordings = await writeRecordings(env.sandbox.url, join(env.files, 'many'), count, bytes);
+}
+
+/** Runs each upload workflow on `recordings` after a warm-up: the upload node's window. */
+async function profileUploads(
+	env: BenchEnv,
+	log: (line: string) => void,
+	workflows: ReturnType<typeof uploadWorkflows>,
+	recordings: RecordingSet,
+	what: string,
+): Promise<Profiled[]> {
+	const warmUp = await writeRecordings(env.sandbox.url, join(env.files, `warm-up-${workflows[0].path}`), 3, 200 * 1024);
 	const profiled: Profiled[] = [];
-	for (const { variant, path, workflow } of variants) {
+	for (const { variant, path, workflow } of workflows) {
 		const deployed = { id: await env.deploy(workflow), path };
 		await runUpload(env, deployed, warmUp.glob, `profile-warm-up-${path}`, warmUp.expected);
-		log(`profile: ${variant}, ${count} recordings`);
+		log(`profile: ${variant}, ${what}`);
 		const upload = await runUpload(env, deployed, recordings.glob, `profile-${path}`, recordings.expected);
 		const window = { from: epochToMonotonic(upload.nodeStart), to: epochToMonotonic(upload.nodeStart + upload.nodeMs) };
-		profiled.push({ variant, title: `${variant}: ${count} recordings (the upload node's window)`, items: count, window });
+		const items = recordings.expected.count;
+		profiled.push({ variant, title: `${variant}: ${what} (the upload node's window)`, items, window, perItem: items > 1 });
 	}
 	return profiled;
+}
+
+/** One recording of the largest size: where an upload's time goes inside n8n. */
+const largeUpload: Workload = async (env, config, log) => {
+	const sizeMB = Math.max(...config.largeUpload.sizesMB);
+	const file = await writeRecording(join(env.files, 'large.wav'), sizeMB * MB, await sandboxSecond(env.sandbox.url));
+	const recordings = { glob: file.path, expected: { count: 1, size: file.size, sha256: file.sha256 } };
+	return await profileUploads(env, log, uploadWorkflows(env, 'large'), recordings, `one ${sizeMB} MB recording`);
+};
+
+/** Many small recordings: the per-item cost. */
+const manyUploads: Workload = async (env, config, log) => {
+	const { recordings: count } = config.profile;
+	const { bytes, concurrency } = config.manyRecordings;
+	const recordings = await writeRecordings(env.sandbox.url, join(env.files, 'many'), count, bytes);
+	return await profileUploads(env, log, uploadWorkflows(env, 'many', concurrency), recordings, `${count} recordings`);
 };
 
 /** Start Campaign with its variables mapped by expressions: the node's window. */
@@ -126,7 +156,7 @@ const campaignStart: Workload = async (env, config, log) => {
 	const start = nodeRun(await env.runWebhook(id, path, { contacts: contactList }), CAMPAIGN_NODE);
 	const window = { from: epochToMonotonic(start.startTime), to: epochToMonotonic(start.startTime + start.executionTime) };
 	const variant = 'Start Campaign, variables mapped by expressions';
-	return [{ variant, title: `${variant}: ${contactList.length} contacts (the node's window)`, items: contactList.length, window }];
+	return [{ variant, title: `${variant}: ${contactList.length} contacts (the node's window)`, items: contactList.length, window, perItem: true }];
 };
 
 /** Deliveries to our trigger and to the Webhook node: from the first post until the last execution finished. */
@@ -139,12 +169,13 @@ const intakes: Workload = async (env, config, log) => {
 		const from = monotonicMicros();
 		await deliver(env, intake, `profile-${intake.key}`, deliveries, config.trigger.concurrency);
 		const window = { from, to: monotonicMicros() };
-		profiled.push({ variant: intake.label, title: `${intake.label}: ${deliveries} deliveries (first post to last execution)`, items: deliveries, window });
+		const title = `${intake.label}: ${deliveries} deliveries (first post to last execution)`;
+		profiled.push({ variant: intake.label, title, items: deliveries, window, perItem: true });
 	}
 	return profiled;
 };
 
-const WORKLOADS: Workload[] = [uploads, campaignStart, intakes];
+const WORKLOADS: Workload[] = [largeUpload, manyUploads, campaignStart, intakes];
 
 /** Set BENCH_PROFILE_DIR to keep the .cpuprofile files (open them in Chrome DevTools or speedscope). */
 export async function profilePass({ config, results, log }: { config: BenchConfig; results: Results; log: (line: string) => void }): Promise<void> {
@@ -163,7 +194,7 @@ export async function profilePass({ config, results, log }: { config: BenchConfi
 		const profile = readProfile(profileDir, pid);
 		for (const workload of workloads) {
 			const analysed = analyse(profile, [workload.window], PARTS);
-			record(results, workload.variant, analysed, workload.items);
+			if (workload.perItem) record(results, workload.variant, analysed, workload.items);
 			results.appendix(`Profile: ${workload.title}`, profileTable(analysed, workload.items));
 		}
 	} finally {

@@ -120,9 +120,15 @@ const ROOT = resolve(__dirname, '..', '..');
 /**
  * The node's own multipart body (the copy installed in n8n) sent with the
  * axios that n8n's HTTP layer uses, on n8n's Node, in a plain process that
- * holds `heapMB` of live objects: the upload without n8n around it.
+ * holds `heapMB` of live objects: the upload without n8n around it. Resolves
+ * with the upload's time and the CPU the process used meanwhile.
  */
-export async function uploadOutsideN8n(env: BenchEnv, filePath: string, trackingId: string, heapMB: number): Promise<number> {
+export async function uploadOutsideN8n(
+	env: BenchEnv,
+	filePath: string,
+	trackingId: string,
+	heapMB: number,
+): Promise<{ ms: number; cpuMs: number }> {
 	const installed = join(env.n8n.userFolder, '.n8n', 'nodes', 'node_modules', 'n8n-nodes-omicall');
 	const args = {
 		url: `${env.sandbox.url}/api/ai/speech_to_text`,
@@ -141,7 +147,7 @@ export async function uploadOutsideN8n(env: BenchEnv, filePath: string, tracking
 			(error, out, errorOutput) => (error ? fail(new Error(`upload outside n8n failed: ${error.message}\n${errorOutput}`)) : done(out)),
 		);
 	});
-	return (JSON.parse(stdout) as { ms: number }).ms;
+	return JSON.parse(stdout) as { ms: number; cpuMs: number };
 }
 
 /** Checks that curl exists, once, so that a missing curl is said up front. */
