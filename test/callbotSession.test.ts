@@ -276,6 +276,83 @@ describe('OMI AI › Callbot Session', () => {
 			});
 		});
 
+		describe('fields dragged from the input ({{ $json.field }}), which the node reads without the expression engine', () => {
+			// The same mappings, once as the editor writes a dragged field and once wrapped so that only
+			// n8n's expression engine can read them: the bodies must be the same.
+			const mappings = {
+				phone: '{{ $json.phone }}',
+				email: '{{ $json.contact.email }}',
+				externalContactCode: '{{ $json["crm id"] }}',
+				customer_name: "{{ $json['full name'] }}",
+				debt_amount: '{{ $json.debt }}',
+				due_date: '{{ $json.due.date }}',
+			};
+			const asEditorWrites = (mapping: string) => `=${mapping}`;
+			const onlyN8nReads = (mapping: string) => `=${mapping.replace(/^\{\{ (.*) \}\}$/, '{{ ($1) }}')}`;
+			const parametersFor = (write: (mapping: string) => string, externalSessionId: string) =>
+				startParameters({
+					phone: write(mappings.phone),
+					email: write(mappings.email),
+					externalContactCode: write(mappings.externalContactCode),
+					variables: mappedVariables({
+						customer_name: write(mappings.customer_name),
+						debt_amount: write(mappings.debt_amount),
+						due_date: write(mappings.due_date),
+						// A fixed value and a field inside text are not plain field references.
+						xung_ho: '=anh {{ $json["full name"] }}',
+					}),
+					options: { externalSessionId },
+				});
+			const sessionOf = async (items: IDataObject[], write: (mapping: string) => string, name: string) => {
+				const { n8n, credential } = setUp();
+				const result = await n8n.run(omiWorkflow(items, parametersFor(write, name), credential));
+				const session = sandbox()
+					.control.sessions()
+					.find((started) => started.body.ext_session_id === name);
+				return { error: result.error?.message, contacts: session?.body.contact_info };
+			};
+
+			it('sends what the expression engine would, whatever the values are', async () => {
+				const items: IDataObject[] = [
+					{ phone: 84912345678, contact: { email: 'an@example.com' }, 'crm id': 17, 'full name': 'An', debt: 5000000.5, due: { date: true } },
+					{ phone: '0987 654 321', contact: {}, 'crm id': '', 'full name': null, debt: 0, due: { date: ['31', '01'] } },
+					{ phone: ' (090) 123-4567 ', contact: { email: { nested: 'object' } }, 'full name': 'Cường', due: {} },
+				];
+
+				const direct = await sessionOf(items, asEditorWrites, 'direct');
+				const evaluated = await sessionOf(items, onlyN8nReads, 'evaluated');
+
+				expect(direct.error).toBeUndefined();
+				expect(direct.contacts).toEqual(evaluated.contacts);
+				expect(direct.contacts).toEqual([
+					{
+						phone: '0912345678',
+						email: 'an@example.com',
+						ext_contact_code: '17',
+						mapping_variables: { customer_name: 'An', debt_amount: '5000000.5', due_date: 'true', xung_ho: 'anh An' },
+					},
+					{ phone: '0987654321', mapping_variables: { debt_amount: '0', due_date: '31,01', xung_ho: 'anh ' } },
+					{
+						phone: '0901234567',
+						email: '[object Object]',
+						mapping_variables: { customer_name: 'Cường', xung_ho: 'anh Cường' },
+					},
+				]);
+			});
+
+			it('reads past a missing field as the expression engine does', async () => {
+				const items: IDataObject[] = [{ phone: '0912345678', 'full name': 'An', due: { date: '31/01' } }];
+
+				const direct = await sessionOf(items, asEditorWrites, 'direct-missing');
+				const evaluated = await sessionOf(items, onlyN8nReads, 'evaluated-missing');
+
+				expect(direct).toEqual(evaluated);
+				expect(direct.contacts).toEqual([
+					{ phone: '0912345678', mapping_variables: { customer_name: 'An', due_date: '31/01', xung_ho: 'anh An' } },
+				]);
+			});
+		});
+
 		it("loads the mapper's fields from the chosen script's variables", async () => {
 			const { n8n, credential } = setUp();
 			const node = omiWorkflow([{}], startParameters(), credential).nodes[1];

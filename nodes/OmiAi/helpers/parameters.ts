@@ -2,12 +2,15 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 /**
- * A text parameter, trimmed. An expression that points at a missing field
- * gives undefined, which must read as empty rather than as "undefined".
+ * A parameter's value as trimmed text. An expression that points at a missing
+ * field gives undefined, which must read as empty rather than as "undefined".
  */
-export function textParameter(this: IExecuteFunctions, name: string, itemIndex: number): string {
-	const value = this.getNodeParameter(name, itemIndex, '') as unknown;
+export function asText(value: unknown): string {
 	return value === undefined || value === null ? '' : String(value).trim();
+}
+
+export function textParameter(this: IExecuteFunctions, name: string, itemIndex: number): string {
+	return asText(this.getNodeParameter(name, itemIndex, ''));
 }
 
 /** A text parameter that must not be empty; the error names the field and the item before anything is sent. */

@@ -10,7 +10,8 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { attachItemIndex, errorItem, mapItems } from '../../helpers/items';
 import { epochMsInZone } from '../../helpers/time';
-import { textParameter } from '../../helpers/parameters';
+import { ItemParameters } from '../../helpers/itemParameters';
+import { asText, textParameter } from '../../helpers/parameters';
 import { omiApiRequest } from '../../transport';
 import { scriptLocator } from '../common.descriptions';
 import { parsePhone } from './phone';
@@ -208,15 +209,24 @@ interface StartedSession {
 	errors?: PhoneError[];
 }
 
-function scriptVariables(this: IExecuteFunctions, item: INodeExecutionData, itemIndex: number): IDataObject {
-	const mapper = this.getNodeParameter('variables', itemIndex, null) as ResourceMapperValue | null;
-	if (!mapper) return {};
-	const source =
-		mapper.mappingMode === 'autoMapInputData'
-			? Object.fromEntries(
-					(mapper.schema ?? []).filter((field) => !field.removed).map((field) => [field.id, item.json[field.id]]),
-				)
-			: (mapper.value ?? {});
+function scriptVariables(
+	this: IExecuteFunctions,
+	parameters: ItemParameters,
+	item: INodeExecutionData,
+	itemIndex: number,
+): IDataObject {
+	const mapper = parameters.raw('variables') as ResourceMapperValue | undefined;
+	let source: IDataObject;
+	if (!mapper) source = {};
+	else if (mapper.mappingMode === 'autoMapInputData') {
+		source = Object.fromEntries(
+			(mapper.schema ?? []).filter((field) => !field.removed).map((field) => [field.id, item.json[field.id]]),
+		);
+	} else {
+		source =
+			parameters.fields('variables', 'value', item) ??
+			((this.getNodeParameter('variables', itemIndex, null) as ResourceMapperValue | null)?.value ?? {});
+	}
 	const variables: IDataObject = {};
 	for (const [fieldCode, value] of Object.entries(source)) {
 		// Every OMI variable is text the bot reads out; an unset one is left to the script.
@@ -225,13 +235,18 @@ function scriptVariables(this: IExecuteFunctions, item: INodeExecutionData, item
 	return variables;
 }
 
-function readContact(this: IExecuteFunctions, item: INodeExecutionData, itemIndex: number): Contact {
-	const info: IDataObject = { phone: parsePhone(this.getNode(), this.getNodeParameter('phone', itemIndex, '')) };
-	const email = textParameter.call(this, 'email', itemIndex);
+function readContact(
+	this: IExecuteFunctions,
+	parameters: ItemParameters,
+	item: INodeExecutionData,
+	itemIndex: number,
+): Contact {
+	const info: IDataObject = { phone: parsePhone(parameters.node, parameters.value('phone', item, itemIndex)) };
+	const email = asText(parameters.value('email', item, itemIndex));
 	if (email) info.email = email;
-	const externalCode = textParameter.call(this, 'externalContactCode', itemIndex);
+	const externalCode = asText(parameters.value('externalContactCode', item, itemIndex));
 	if (externalCode) info.ext_contact_code = externalCode;
-	info.mapping_variables = scriptVariables.call(this, item, itemIndex);
+	info.mapping_variables = scriptVariables.call(this, parameters, item, itemIndex);
 	return { itemIndex, info };
 }
 
@@ -315,11 +330,12 @@ async function startOneSessionForAllItems(
 	items: INodeExecutionData[],
 	defaultExternalSessionId: string,
 ): Promise<INodeExecutionData[]> {
+	const parameters = new ItemParameters(this);
 	const contacts: Contact[] = [];
 	const rejected: INodeExecutionData[] = [];
 	for (const [itemIndex, item] of items.entries()) {
 		try {
-			contacts.push(readContact.call(this, item, itemIndex));
+			contacts.push(readContact.call(this, parameters, item, itemIndex));
 		} catch (error) {
 			const nodeError = attachItemIndex.call(this, error, itemIndex);
 			if (!this.continueOnFail()) throw nodeError;
@@ -355,8 +371,9 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	if (this.getNodeParameter('mode', 0) === 'allItems') {
 		return await startOneSessionForAllItems.call(this, items, defaultExternalSessionId);
 	}
+	const parameters = new ItemParameters(this);
 	return await mapItems.call(this, items, async (itemIndex) => {
-		const contact = readContact.call(this, items[itemIndex], itemIndex);
+		const contact = readContact.call(this, parameters, items[itemIndex], itemIndex);
 		return await startSession.call(this, [contact], itemIndex, `${defaultExternalSessionId}-${itemIndex}`);
 	});
 }
