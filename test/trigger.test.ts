@@ -9,6 +9,7 @@ import { makeRecording } from './harness/files';
 import { addOmiCredential, useSandbox } from './harness/sandbox';
 import { captureLogs, everyText } from './harness/secrets';
 import { TestWebhookServer } from './harness/webhooks';
+import { deriveWebhookToken } from '../nodes/OmiAiTrigger/security';
 
 const TRIGGER = 'OMI AI Trigger';
 
@@ -20,7 +21,7 @@ function triggerWorkflow(credential: INodeCredentialsDetails, parameters: INodeP
 				id: randomUUID(),
 				name: TRIGGER,
 				type: 'n8n-nodes-omicall.omiAiTrigger',
-				typeVersion: 1,
+				typeVersion: 1.1,
 				position: [0, 0],
 				webhookId: randomUUID(),
 				parameters: {
@@ -228,6 +229,19 @@ describe('OMI AI Trigger', () => {
 			expect(item.llm).toEqual(expect.any(Object));
 		});
 
+		it.each([
+			['no content type', {}],
+			['a content type n8n does not parse', { 'content-type': 'application/octet-stream' }],
+		])('reads a result sent with %s, which n8n leaves unread', async (_case, headers) => {
+			const { id, registered } = await activate();
+
+			const answer = await fetch(registered, { method: 'POST', headers, body: JSON.stringify(buildResult('analysis', 'crm-untyped')) });
+
+			expect(answer.status).toBe(200);
+			const [execution] = await server.waitForExecutions(id, 1);
+			expect(execution.output(TRIGGER)[0].json).toMatchObject({ event: 'callAnalysisCompleted', trackingId: 'crm-untyped' });
+		});
+
 		it('answers OMI at once with 200 and a small JSON body', async () => {
 			const { registered } = await activate();
 
@@ -404,7 +418,7 @@ describe('OMI AI Trigger', () => {
 	});
 
 	describe('the secret token', () => {
-		it('is still valid after n8n restarts, with nothing kept in memory', async () => {
+		it('is still valid after n8n restarts: it is derived, not stored', async () => {
 			const workflow = triggerWorkflow(credential);
 			const id = await server.activate(workflow);
 			const token = new URL(sandbox().control.webhook().current as string).searchParams.get('token') as string;
@@ -419,6 +433,28 @@ describe('OMI AI Trigger', () => {
 
 			expect((await post(url.toString(), JSON.stringify(buildResult('analysis', 'crm-after-restart')))).status).toBe(200);
 			expect(await server.waitForExecutions(id, 1)).toHaveLength(1);
+		});
+
+		it('follows a changed API key: the new key\'s token is accepted at once, the old one only until then, a minute at most', async () => {
+			const workflow = triggerWorkflow(credential);
+			const id = await server.activate(workflow);
+			const oldToken = new URL(sandbox().control.webhook().current as string).searchParams.get('token') as string;
+			const postWith = async (token: string, trackingId: string) => {
+				const url = new URL(server.webhookUrl(id, TRIGGER));
+				url.searchParams.set('token', token);
+				return (await post(url.toString(), JSON.stringify(buildResult('analysis', trackingId)))).status;
+			};
+			expect(await postWith(oldToken, 'crm-before-change')).toBe(200);
+
+			addOmiCredential(n8n, sandbox(), { apiKey: 'a-new-api-key' }, credential.id as string);
+			const newToken = deriveWebhookToken('a-new-api-key', id, workflow.nodes[0].id as string) as string;
+
+			expect(newToken).not.toBe(oldToken);
+			expect(await postWith(oldToken, 'crm-old-key-within-a-minute')).toBe(200);
+			expect(await postWith(newToken, 'crm-new-key')).toBe(200);
+			expect(await postWith(oldToken, 'crm-old-key-after-the-new-one')).toBe(401);
+			expect(await postWith(`${newToken.slice(0, -1)}${newToken.endsWith('A') ? 'B' : 'A'}`, 'crm-forged')).toBe(401);
+			expect(await server.waitForExecutions(id, 3)).toHaveLength(3);
 		});
 
 		it('and the API key appear in no output and no log line', async () => {

@@ -159,7 +159,7 @@ export const INTAKE_NODE = 'Intake';
 
 /** Our trigger alone: each result OMI posts starts one execution. */
 export function oursIntake(credential: Credential): WorkflowJson {
-	const trigger = n8nNode(INTAKE_NODE, OMI_AI_TRIGGER, 1, {
+	const trigger = n8nNode(INTAKE_NODE, OMI_AI_TRIGGER, 1.1, {
 		events: ['callAnalysisCompleted', 'transcriptionCompleted'],
 		trackingIdMatch: 'any',
 		options: {},

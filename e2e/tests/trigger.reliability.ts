@@ -77,7 +77,7 @@ describe('reliability and security in n8n 2.x', () => {
 					id: randomUUID(),
 					name: TRIGGER,
 					type: 'n8n-nodes-omicall.omiAiTrigger',
-					typeVersion: 1,
+					typeVersion: 1.1,
 					position: [0, 0],
 					webhookId: randomUUID(),
 					parameters: { events: ['callAnalysisCompleted'], trackingIdMatch: 'any', options: {} },

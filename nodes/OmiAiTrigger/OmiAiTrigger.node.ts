@@ -11,8 +11,8 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { readResultBody, rememberDelivered, resultKey, wasDelivered } from './delivery';
-import { WEBHOOK_NAME, expectedToken, productionUrlOfTest, registerWithOmi } from './registration';
-import { TOKEN_QUERY_PARAMETER, redactToken, tokensMatch } from './security';
+import { WEBHOOK_NAME, presentsToken, productionUrlOfTest, registerWithOmi } from './registration';
+import { TOKEN_QUERY_PARAMETER, redactToken } from './security';
 import { type OmiResultEvent, detectEvent, simplifyResult, trackingIdOf } from './simplify';
 
 type TrackingIdMatch = 'any' | 'equals' | 'startsWith';
@@ -71,7 +71,10 @@ export class OmiAiTrigger implements INodeType {
 		name: 'omiAiTrigger',
 		icon: { light: 'file:../../icons/omi.svg', dark: 'file:../../icons/omi.dark.svg' },
 		group: ['trigger'],
-		version: 1,
+		// From 1.1, n8n skips the v1 Webhook node's binaryData option, an expression per delivery, and leaves
+		// a body of a content type it cannot parse for the node to read.
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle:
 			'={{ $parameter["events"].length === 1 ? ($parameter["events"][0] === "callAnalysisCompleted" ? "Call analysis completed" : "Transcription completed") : "Transcriptions and call analyses" }}',
 		description: 'Starts the workflow when OMI finishes a transcription or a call analysis',
@@ -207,16 +210,16 @@ export class OmiAiTrigger implements INodeType {
 	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		const token = await expectedToken.call(this);
 		const query = this.getQueryData() as IDataObject;
 		const presented = query[TOKEN_QUERY_PARAMETER];
-		if (!tokensMatch(presented, token)) {
+		const token = await presentsToken.call(this, presented);
+		if (token === undefined) {
 			if (typeof presented === 'string' && presented !== '') warnAboutWrongToken.call(this);
 			return refuse.call(this, 401, 'Unauthorized');
 		}
 
 		const request = this.getRequestObject() as unknown as Parameters<typeof readResultBody>[0];
-		const read = readResultBody(request);
+		const read = await readResultBody(request);
 		if ('refusal' in read) return refuse.call(this, read.refusal.status, read.refusal.message);
 		const { body } = read;
 
@@ -242,7 +245,7 @@ export class OmiAiTrigger implements INodeType {
 		const item = simplifyResult(event, body);
 		if (options.includeRaw) {
 			item.raw = body;
-			item.headers = redactToken(this.getHeaderData() as IDataObject, token as string) as IDataObject;
+			item.headers = redactToken(this.getHeaderData() as IDataObject, token) as IDataObject;
 		}
 		// n8n answers once the execution is stored, so a result answered with 200 survives a restart.
 		return { webhookResponse: { received: true }, workflowData: [[{ json: item }]] };

@@ -20,6 +20,8 @@ interface ReceivedRequest {
 	headers: Record<string, unknown>;
 	body?: unknown;
 	rawBody?: Buffer;
+	/** n8n's reader of the body it left unread (within its own payload limit). */
+	readRawBody?: () => Promise<void>;
 }
 
 function declaredLength(headers: Record<string, unknown>): number {
@@ -27,16 +29,18 @@ function declaredLength(headers: Record<string, unknown>): number {
 	return Number.isFinite(length) ? length : 0;
 }
 
+const TOO_LARGE = { refusal: { status: 413, message: `The body is larger than ${MAX_BODY_BYTES / (1024 * 1024)} MB` } };
+
 /**
- * The JSON object OMI posted, or why it is refused. The raw bytes decide when
- * n8n kept them, so a JSON body sent under another content type still counts
- * and a form post never passes for a result.
+ * The JSON object OMI posted, or why it is refused. The raw bytes decide,
+ * so a JSON body sent under another content type, or none, still counts and a
+ * form post never passes for a result. From version 1.1 n8n leaves the body
+ * of a content type it does not parse unread, and OMI documents none.
  */
-export function readResultBody(request: ReceivedRequest): ReadResult {
-	const size = Math.max(declaredLength(request.headers), request.rawBody?.length ?? 0);
-	if (size > MAX_BODY_BYTES) {
-		return { refusal: { status: 413, message: `The body is larger than ${MAX_BODY_BYTES / (1024 * 1024)} MB` } };
-	}
+export async function readResultBody(request: ReceivedRequest): Promise<ReadResult> {
+	if (declaredLength(request.headers) > MAX_BODY_BYTES) return TOO_LARGE;
+	if (request.rawBody === undefined && request.readRawBody) await request.readRawBody();
+	if ((request.rawBody?.length ?? 0) > MAX_BODY_BYTES) return TOO_LARGE;
 	let body: unknown = request.body;
 	if (request.rawBody !== undefined) {
 		try {

@@ -1,7 +1,7 @@
 import type { IHookFunctions, IWebhookFunctions } from 'n8n-workflow';
 
 import { OMI_CREDENTIAL_TYPE, omiApiRequest } from '../OmiAi/transport';
-import { deriveWebhookToken, withToken } from './security';
+import { deriveWebhookToken, tokensMatch, withToken } from './security';
 
 export const WEBHOOK_NAME = 'default';
 
@@ -9,6 +9,29 @@ export const WEBHOOK_NAME = 'default';
 export async function expectedToken(this: IHookFunctions | IWebhookFunctions): Promise<string | undefined> {
 	const credentials = await this.getCredentials(OMI_CREDENTIAL_TYPE);
 	return deriveWebhookToken(String(credentials.apiKey ?? ''), this.getWorkflow().id ?? '', this.getNode().id);
+}
+
+/**
+ * How long a process trusts a token it derived. Deriving needs the decrypted
+ * credential, which n8n 2.x builds in a fresh expression isolate each time:
+ * about a tenth of a delivery's cost. A token that does not match is derived
+ * again at once, so a new API key works immediately, and the old token stops
+ * working then, or after this time at the latest.
+ */
+const TRUSTED_TOKEN_MS = 60_000;
+const MAX_TRUSTED_TOKENS = 1000;
+const trustedTokens = new Map<string, { token: string; until: number }>();
+
+/** Whether a delivery carries this node's token; the matched token, to keep it out of the output. */
+export async function presentsToken(this: IWebhookFunctions, presented: unknown): Promise<string | undefined> {
+	const key = `${this.getWorkflow().id ?? ''}:${this.getNode().id}`;
+	const trusted = trustedTokens.get(key);
+	if (trusted && trusted.until > Date.now() && tokensMatch(presented, trusted.token)) return trusted.token;
+	const token = await expectedToken.call(this);
+	if (token === undefined || !tokensMatch(presented, token)) return undefined;
+	if (trustedTokens.size >= MAX_TRUSTED_TOKENS) trustedTokens.clear();
+	trustedTokens.set(key, { token, until: Date.now() + TRUSTED_TOKEN_MS });
+	return token;
 }
 
 /** Registering replaces whatever URL the OMI account had, so doing it twice is harmless. */

@@ -42,7 +42,12 @@ interface Registration {
 }
 
 /** What n8n's webhook routes hand a node: Node's request with Express's `query`, `body` and n8n's `rawBody`. */
-type WebhookRequest = http.IncomingMessage & { query: IDataObject; body: unknown; rawBody: Buffer };
+type WebhookRequest = http.IncomingMessage & {
+	query: IDataObject;
+	body: unknown;
+	rawBody?: Buffer;
+	readRawBody?: () => Promise<void>;
+};
 
 const json = (response: http.ServerResponse, status: number, body: unknown) => {
 	response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
@@ -251,19 +256,30 @@ export class TestWebhookServer {
 			json(response, 404, { message: `The requested webhook "${request.method} ${url.pathname}" is not registered.` });
 			return;
 		}
-		const rawBody = await readBody(request);
-		if (rawBody === undefined) {
-			json(response, 413, { message: 'Request Entity Too Large' });
-			return;
-		}
-		request.rawBody = rawBody;
 		request.query = Object.fromEntries(url.searchParams);
-		try {
-			request.body = parseBody(request.headers['content-type'], rawBody);
-		} catch {
-			// n8n's body parser refuses broken JSON before any node sees it.
-			json(response, 422, { message: 'Failed to parse request body' });
-			return;
+		const contentType = request.headers['content-type'];
+		// From typeVersion 1.1, n8n leaves a body it cannot parse unread, for the node to read if it wants it.
+		if (registration.node.typeVersion > 1 && !isParsableContentType(contentType)) {
+			request.body = {};
+			request.readRawBody = async () => {
+				const rawBody = await readBody(request);
+				if (rawBody === undefined) throw new Error('request entity too large');
+				request.rawBody = rawBody;
+			};
+		} else {
+			const rawBody = await readBody(request);
+			if (rawBody === undefined) {
+				json(response, 413, { message: 'Request Entity Too Large' });
+				return;
+			}
+			request.rawBody = rawBody;
+			try {
+				request.body = parseBody(contentType, rawBody);
+			} catch {
+				// n8n's body parser refuses broken JSON before any node sees it.
+				json(response, 422, { message: 'Failed to parse request body' });
+				return;
+			}
 		}
 
 		const test = Boolean(registration.webhookData.isTest);
@@ -356,6 +372,16 @@ async function readBody(request: http.IncomingMessage): Promise<Buffer | undefin
 		chunks.push(chunk as Buffer);
 	}
 	return Buffer.concat(chunks);
+}
+
+/** The content types n8n's webhook body parser reads for nodes of typeVersion 1.1 and later. */
+function isParsableContentType(contentType: string | undefined): boolean {
+	if (!contentType) return false;
+	return (
+		['application/json', 'text/plain', 'application/x-www-form-urlencoded'].some((type) => contentType.startsWith(type)) ||
+		contentType.endsWith('/xml') ||
+		contentType.endsWith('+xml')
+	);
 }
 
 /** JSON bodies parsed, and refused with a throw when broken, as n8n's body parser does; other types left to the node. */
