@@ -5,7 +5,7 @@ module.exports = {
 	roots: ['<rootDir>/test'],
 	testMatch: ['**/*.test.ts'],
 	setupFiles: ['<rootDir>/test/setup-env.ts'],
-	setupFilesAfterEnv: ['<rootDir>/test/cleanup.ts'],
+	setupFilesAfterEnv: ['<rootDir>/test/setup-processed-data.ts', '<rootDir>/test/cleanup.ts'],
 	testTimeout: 60_000,
 	reporters: ['default', '<rootDir>/test/summary-reporter.js'],
 	// n8n-core leaves unref'd background handles (HTTP agents, timers) that no

@@ -9,6 +9,7 @@ import { makeRecording } from './harness/files';
 import { addOmiCredential, useSandbox } from './harness/sandbox';
 import { captureLogs, everyText } from './harness/secrets';
 import { TestWebhookServer } from './harness/webhooks';
+import type { OmiAiTrigger } from '../nodes/OmiAiTrigger/OmiAiTrigger.node';
 import { deriveWebhookToken } from '../nodes/OmiAiTrigger/security';
 
 const TRIGGER = 'OMI AI Trigger';
@@ -293,6 +294,38 @@ describe('OMI AI Trigger', () => {
 				'callAnalysisCompleted',
 				'transcriptionCompleted',
 			]);
+		});
+
+		it("recognises a repeat in another n8n process (after a restart, or on another webhook processor) through n8n's processed-items store", async () => {
+			const workflow = triggerWorkflow(credential);
+			const id = await server.activate(workflow);
+			const url = sandbox().control.webhook().current as string;
+			const body = JSON.stringify(buildResult('analysis', 'crm-repeat'));
+			expect((await post(url, body)).body).toEqual({ received: true });
+			await server.waitForExecutions(id, 1);
+			await server.close();
+
+			// A fresh copy of the node's modules: nothing of the first process's memory, the same n8n store.
+			let FreshTrigger: typeof OmiAiTrigger | undefined;
+			jest.isolateModules(() => {
+				FreshTrigger = (require('../nodes/OmiAiTrigger/OmiAiTrigger.node') as { OmiAiTrigger: typeof OmiAiTrigger }).OmiAiTrigger;
+			});
+			const otherProcess = new TestN8n({ 'n8n-nodes-omicall.omiAiTrigger': new FreshTrigger!() });
+			addOmiCredential(otherProcess, sandbox());
+			server = await TestWebhookServer.start(otherProcess);
+			await server.activate(workflow, id);
+			const sameUrl = new URL(server.webhookUrl(id, TRIGGER));
+			sameUrl.searchParams.set('token', new URL(url).searchParams.get('token') as string);
+
+			const again = await post(sameUrl.toString(), body);
+			const [execution] = await server.waitForExecutions(id, 1);
+			const onceMore = await post(sameUrl.toString(), body);
+			await server.settled();
+
+			expect(again.body).toEqual({ received: true });
+			expect(execution.output(TRIGGER)).toEqual([]);
+			expect(onceMore.body).toEqual({ received: true, skipped: 'duplicate' });
+			expect(server.executionsOf(id)).toHaveLength(1);
 		});
 
 		it('adds the raw payload and the request headers when asked, without the token', async () => {

@@ -20,7 +20,6 @@ import {
 	createSandboxCredentials,
 	createWorkflow,
 	executionsOf,
-	outputOf,
 	packedTarball,
 	runWebhookWorkflow,
 	stepsWithDiagnostics,
@@ -29,7 +28,9 @@ import {
 import { ACTION_PATHS, type Credentials, FAULT_PATHS, actionWorkflows, faultWorkflows } from '../harness/workflows';
 
 const FULL = process.env.RELIABILITY_FULL === '1';
-const SIZES = { fuzz: FULL ? 5000 : 400, restartDeliveries: FULL ? 500 : 60 };
+const SIZES = { fuzz: FULL ? 5000 : 400, restartDeliveries: FULL ? 500 : 60, expiryUploads: FULL ? 1000 : 200, expiryLogs: 1000 };
+const LOGS_PATH = '/api/call_bot/analyzed_log/list';
+const LOGS_PER_PAGE = 50;
 const FUZZ_SEED = Number(process.env.RELIABILITY_SEED ?? 20261121);
 
 /** Recognisable secrets: whatever contains them after the run leaked them. */
@@ -60,6 +61,7 @@ describe('reliability and security in n8n 2.x', () => {
 			webhookRetryMs: 250,
 			webhookMaxAttempts: 400,
 			alovoiceReadyAfterMs: 500,
+			analyzedLogsPerSession: SIZES.expiryLogs,
 			log: (line) => sandboxLog.push(line),
 		});
 		n8n = await startN8n({
@@ -221,49 +223,96 @@ describe('reliability and security in n8n 2.x', () => {
 
 			const undelivered = records.filter((record) => !record.delivered);
 			expect(undelivered.map((record) => record.trackingId)).toEqual([]);
-			// An execution that n8n stopped at the restart is marked "crashed" by n8n's recovery; it still
-			// holds the result it was started with, and n8n can retry it. Where the event log says the
-			// trigger had finished, the recovery puts a placeholder item in the trigger's output
-			// (`isArtificialRecoveredEventItem`), so the result is read from the start data instead.
-			const resultOf = (execution: Execution) => {
-				const output = outputOf(execution, TRIGGER)[0];
-				if (output?.trackingId !== undefined) return output;
-				return (execution.data as { executionData?: { nodeExecutionStack?: Array<{ data: { main: Array<Array<{ json: Record<string, unknown> }>> } }> } })
+			// What an execution did with its result: ran the workflow with it; ended at the trigger because the
+			// result was a repeat (n8n's processed-items store had it); or was stopped by the restart. n8n's
+			// recovery marks the last "crashed"; it still holds the result it was started with, and n8n can
+			// retry it. Where the event log says the trigger had finished, the recovery puts a placeholder item
+			// (`isArtificialRecoveredEventItem`) in the trigger's output, so the result is read from the start data.
+			type Outcome = { trackingId: string; kind: 'ran' | 'repeat' | 'crashed'; status: string };
+			const outcomeOf = (execution: Execution): Outcome => {
+				const emitted = execution.data?.resultData.runData[TRIGGER]?.[0]?.data?.main[0];
+				const started = (execution.data as { executionData?: { nodeExecutionStack?: Array<{ data: { main: Array<Array<{ json: Record<string, unknown> }>> } }> } })
 					?.executionData?.nodeExecutionStack?.[0]?.data.main[0]?.[0]?.json;
-			};
-			const perTrackingId = new Map<string, string[]>();
-			let unidentified: string[] = [];
-			const count = async () => {
-				perTrackingId.clear();
-				unidentified = [];
-				for (const execution of await triggerExecutions()) {
-					const trackingId = String(resultOf(execution)?.trackingId ?? '');
-					if (trackingId.startsWith('restart-')) perTrackingId.set(trackingId, [...(perTrackingId.get(trackingId) ?? []), execution.status]);
-					if (!trackingId) unidentified.push(`execution ${execution.id} (${execution.status}) holds no tracking id`);
+				if (execution.status === 'success' && emitted?.[0]?.json.trackingId !== undefined) {
+					return { trackingId: String(emitted[0].json.trackingId), kind: 'ran', status: execution.status };
 				}
-				const settled = [...perTrackingId.values()].flat().every((status) => status !== 'new' && status !== 'running');
-				return perTrackingId.size === trackingIds.length && settled ? true : undefined;
+				const kind = execution.status === 'success' && emitted?.length === 0 ? 'repeat' : 'crashed';
+				return { trackingId: String(started?.trackingId ?? ''), kind, status: execution.status };
+			};
+			let outcomes: Outcome[] = [];
+			const count = async () => {
+				outcomes = (await triggerExecutions()).map(outcomeOf).filter((outcome) => outcome.trackingId.startsWith('restart-'));
+				const held = new Set(outcomes.filter((outcome) => outcome.kind !== 'repeat').map((outcome) => outcome.trackingId));
+				const settled = outcomes.every((outcome) => outcome.status !== 'new' && outcome.status !== 'running');
+				return held.size === trackingIds.length && settled ? true : undefined;
 			};
 			await until('a finished execution for every delivered result', count, 120_000).catch(() => undefined);
-			const missing = records.filter((record) => !perTrackingId.has(record.trackingId));
-			expect([
-				...missing.map(({ trackingId, attempts, lastStatus }) => `${trackingId} ${attempts}× ${lastStatus}`),
-				...(missing.length ? unidentified : []),
-			]).toEqual([]);
-			// A result answered at the first attempt started exactly one execution. One that OMI had to send
-			// again (n8n down, or too slow to answer) may have started one per attempt that reached n8n
-			// before the first execution finished: the duplicate list is saved only when it finishes.
-			const answeredAtOnce = new Set(records.filter((record) => record.attempts === 1).map((record) => record.trackingId));
-			expect([...perTrackingId.entries()].filter(([trackingId, runs]) => answeredAtOnce.has(trackingId) && runs.length !== 1)).toEqual([]);
-			const statuses = [...perTrackingId.values()].flat();
-			figures.restartDuplicateExecutions = statuses.length - perTrackingId.size;
-			expect(statuses.filter((status) => status !== 'success' && status !== 'crashed')).toEqual([]);
-			figures.restartCrashedExecutions = statuses.filter((status) => status === 'crashed').length;
+			const of = (trackingId: string, kind: Outcome['kind']) =>
+				outcomes.filter((outcome) => outcome.trackingId === trackingId && outcome.kind === kind).length;
+
+			// Every result is held by an execution, and none ran the workflow twice.
+			const problems = records.flatMap(({ trackingId, attempts, lastStatus }) => {
+				const ran = of(trackingId, 'ran');
+				if (ran > 1) return [`${trackingId} ran ${ran} times`];
+				if (ran === 0 && of(trackingId, 'crashed') === 0) {
+					return [`${trackingId} ${attempts}× ${lastStatus}: no execution holds it; repeats that ended at the trigger: ${of(trackingId, 'repeat')}`];
+				}
+				return [];
+			});
+			expect(problems).toEqual([]);
+			expect(outcomes.filter((outcome) => !['success', 'crashed'].includes(outcome.status))).toEqual([]);
 			figures.restartDeliveries = trackingIds.length;
-			figures.restartExecutions = statuses.length;
+			figures.restartRanOnce = trackingIds.filter((trackingId) => of(trackingId, 'ran') === 1).length;
+			figures.restartHeldByCrashedOnly = trackingIds.filter((trackingId) => of(trackingId, 'ran') === 0).length;
+			figures.restartRepeatsEndedAtTrigger = outcomes.filter((outcome) => outcome.kind === 'repeat').length;
+			figures.restartExecutions = outcomes.length;
 			figures.restartRetries = records.reduce((sum, record) => sum + record.attempts - 1, 0);
 			// Some deliveries met n8n down and were retried: the restart really was in the middle.
 			expect(figures.restartRetries).toBeGreaterThan(0);
+		},
+		600_000,
+	);
+
+	step(
+		`the access token expires again and again during Return All of ${SIZES.expiryLogs / LOGS_PER_PAGE} pages and a run of ${SIZES.expiryUploads} uploads: nothing fails, no page is fetched twice, no item is skipped`,
+		async () => {
+			const issuedBefore = sandbox.control.stats().tokensIssued;
+			const requestsBefore = sandbox.control.requests().length;
+			// Slow pages, so that the token expires between them as well as during them.
+			sandbox.control.addFault({ path: LOGS_PATH, times: 1000, fault: { type: 'latency', ms: 60 } });
+			const expiring = setInterval(() => sandbox.control.expireTokens(), 150);
+			const recordings = Array.from({ length: SIZES.expiryUploads }, (_, index) => ({
+				url: `${sandbox.url}/recordings/expiry-${index}.wav?seconds=1`,
+				trackingId: `expiry-${index}`,
+			}));
+			let logs: Array<Record<string, unknown>>;
+			let transcribed: Array<Record<string, unknown>>;
+			try {
+				logs = await runWebhookWorkflow(n8n, FAULT_PATHS.logsReturnAll, { refUuid: 'expiry-session' });
+				transcribed = await runWebhookWorkflow(n8n, FAULT_PATHS.transcribeMany, { recordings });
+			} finally {
+				clearInterval(expiring);
+				sandbox.control.clearFaults();
+			}
+
+			const requests = sandbox.control.requests().slice(requestsBefore);
+			const pages = requests.filter((request) => request.path === LOGS_PATH);
+			const pagesServed = pages.filter((request) => request.status === 200).map((request) => Number(request.query.page));
+			expect(pagesServed).toEqual(Array.from({ length: SIZES.expiryLogs / LOGS_PER_PAGE }, (_, index) => index + 1));
+			expect(new Set(logs.map((log) => log._id)).size).toBe(SIZES.expiryLogs);
+
+			expect(transcribed.map((item) => item.trackingId)).toEqual(recordings.map((recording) => recording.trackingId));
+			const uploads = sandbox.control.uploads().filter((upload) => upload.trackingId.startsWith('expiry-'));
+			expect(uploads.map((upload) => upload.trackingId).sort()).toEqual(recordings.map((recording) => recording.trackingId).sort());
+
+			// The token really did expire in the middle of Return All. OMI's AI endpoints take the API key
+			// alone (shared/omi-api.md), so the uploads go on untouched by it.
+			const refused = (path: string) => requests.filter((request) => request.path === path && request.status === 401).length;
+			expect(refused(LOGS_PATH)).toBeGreaterThan(0);
+			expect(refused('/api/ai/speech_to_text')).toBe(0);
+			figures.expiryTokensIssued = sandbox.control.stats().tokensIssued - issuedBefore;
+			figures.expiryRefusedPages = refused(LOGS_PATH);
+			figures.expiryUploads = uploads.length;
 		},
 		600_000,
 	);

@@ -10,7 +10,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { readResultBody, rememberDelivered, resultKey, wasDelivered } from './delivery';
+import { deliveryScope, markSeenLately, readResultBody, recordResults, resultKey, wasSeenLately } from './delivery';
 import { WEBHOOK_NAME, presentsToken, productionUrlOfTest, registerWithOmi } from './registration';
 import { TOKEN_QUERY_PARAMETER, redactToken } from './security';
 import { type OmiResultEvent, detectEvent, simplifyResult, trackingIdOf } from './simplify';
@@ -236,9 +236,9 @@ export class OmiAiTrigger implements INodeType {
 		const expectedTrackingId = match === 'any' ? '' : (this.getNodeParameter('trackingId', '') as string);
 		if (!matchesTrackingId(trackingId, match, expectedTrackingId)) return skip.call(this, 'tracking ID filtered out');
 
-		// Remembered by execute(), once the execution exists: remembering it here would make OMI's retry of
-		// a delivery whose execution n8n failed to start look like a duplicate, and lose the result.
-		if (trackingId !== '' && wasDelivered(this.getWorkflowStaticData('node'), resultKey(event, trackingId))) {
+		// Recorded by execute(), once the execution exists: recording it here would make OMI's retry of
+		// a delivery whose execution n8n failed to start look like a repeat, and lose the result.
+		if (trackingId !== '' && wasSeenLately(deliveryScope(this), resultKey(event, trackingId))) {
 			return skip.call(this, 'duplicate');
 		}
 
@@ -253,16 +253,25 @@ export class OmiAiTrigger implements INodeType {
 
 	/**
 	 * Runs as the first step of the execution a delivery started, with the
-	 * item webhook() made, and remembers the result: n8n saves the static
-	 * data a node changes during an execution when the execution ends.
+	 * item webhook() made. It records the result in n8n's processed-items
+	 * store, which saves at once, and ends the execution without an item when
+	 * the result was recorded before: a repeat that reached another process, or
+	 * came in while the first delivery's execution was starting.
 	 */
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const items = this.getInputData();
-		const keys = items
-			.map(({ json }) => ({ event: String(json.event ?? ''), trackingId: String(json.trackingId ?? '') }))
-			.filter(({ event, trackingId }) => event !== 'unknown' && trackingId !== '')
-			.map(({ event, trackingId }) => resultKey(event, trackingId));
-		if (keys.length > 0) rememberDelivered(this.getWorkflowStaticData('node'), keys);
-		return [items.map((item, index) => ({ ...item, pairedItem: { item: index } }))];
+		const items = this.getInputData().map((item, index) => ({
+			...item,
+			pairedItem: { item: index },
+			key: typeof item.json.trackingId === 'string' && item.json.trackingId !== '' && item.json.event !== 'unknown'
+				? resultKey(String(item.json.event), item.json.trackingId)
+				: undefined,
+		}));
+		const keys = items.flatMap(({ key }) => (key === undefined ? [] : [key]));
+		// A test run must not make the production delivery of the same result look like a repeat.
+		if (keys.length === 0 || this.getMode() === 'manual') return [items.map(({ key: _key, ...item }) => item)];
+
+		const repeats = new Set((await recordResults.call(this, keys)).processed.map(String));
+		markSeenLately(deliveryScope(this), keys);
+		return [items.filter(({ key }) => key === undefined || !repeats.has(key)).map(({ key: _key, ...item }) => item)];
 	}
 }

@@ -1,4 +1,4 @@
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, IDeduplicationOutput, IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
 
 import { isPlainObject } from './simplify';
 
@@ -74,16 +74,45 @@ export function resultKey(event: string, trackingId: string): string {
 	return `${event}:${trackingId}`;
 }
 
-const rememberedIn = (staticData: IDataObject): string[] =>
-	Array.isArray(staticData.recentResults) ? (staticData.recentResults as string[]) : [];
+/**
+ * Results this process handled lately, per trigger node, so that webhook()
+ * can answer OMI's repeat of a result without starting an execution. n8n
+ * offers its processed-items store only to executions, where execute()
+ * checks every result; this is the quick answer for the usual case, a repeat
+ * that reaches the process that ran the first delivery.
+ */
+const seenLately = new Map<string, true>();
+const MAX_SEEN_LATELY = 20 * REMEMBERED_RESULTS;
 
-export function wasDelivered(staticData: IDataObject, key: string): boolean {
-	return rememberedIn(staticData).includes(key);
+export function wasSeenLately(scope: string, key: string): boolean {
+	return seenLately.has(`${scope}|${key}`);
 }
 
-/** Keeps the last REMEMBERED_RESULTS keys. */
-export function rememberDelivered(staticData: IDataObject, keys: string[]): void {
-	const remembered = rememberedIn(staticData).filter((key) => !keys.includes(key));
-	// A new array rather than push(), so n8n notices that the static data changed.
-	staticData.recentResults = [...remembered, ...keys].slice(-REMEMBERED_RESULTS);
+export function markSeenLately(scope: string, keys: string[]): void {
+	for (const key of keys) {
+		seenLately.delete(`${scope}|${key}`);
+		seenLately.set(`${scope}|${key}`, true);
+	}
+	// A Map iterates in insertion order: the first entries are the oldest.
+	for (const oldest of seenLately.keys()) {
+		if (seenLately.size <= MAX_SEEN_LATELY) break;
+		seenLately.delete(oldest);
+	}
+}
+
+/** Whose results these are: one trigger node of one workflow. */
+export const deliveryScope = (context: IExecuteFunctions | IWebhookFunctions): string =>
+	`${context.getWorkflow().id ?? ''}:${context.getNode().id}`;
+
+/** Records the results in n8n's processed-items store and says which were recorded before. */
+export async function recordResults(this: IExecuteFunctions, keys: string[]): Promise<IDeduplicationOutput> {
+	const record = async () =>
+		await this.helpers.checkProcessedAndRecord(keys, 'node', { mode: 'entries', maxEntries: REMEMBERED_RESULTS });
+	try {
+		return await record();
+	} catch {
+		// The first two deliveries to a new trigger can both try to create the store's row; the later one
+		// fails, and finds the row when it tries again.
+		return await record();
+	}
 }
