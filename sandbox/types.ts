@@ -169,6 +169,8 @@ export interface DeliveryRecord {
 	lastStatus: number | null;
 	/** Why the last attempt failed (connection error, timeout, no webhook); null otherwise. */
 	lastError: string | null;
+	/** The first 200 characters of the last answer's body; null when there was no answer. */
+	lastAnswer: string | null;
 	delivered: boolean;
 	/** false while attempts are still due. */
 	done: boolean;

@@ -23,7 +23,11 @@ function withoutQuery(url: string): string {
 interface AttemptOutcome {
 	status: number | null;
 	error: string | null;
+	answer?: string;
 }
+
+/** Enough of an answer to tell a receiver's own answer from whatever else said 200. */
+const ANSWER_KEPT_BYTES = 200;
 
 /**
  * POSTs results to webhook receivers the way OMI is assumed to: JSON body,
@@ -67,6 +71,7 @@ export class WebhookDispatcher {
 			attempts: 0,
 			lastStatus: null,
 			lastError: null,
+			lastAnswer: null,
 			delivered: false,
 			done: false,
 			body: buildResult(kind, trackingId),
@@ -90,6 +95,7 @@ export class WebhookDispatcher {
 			}
 			record.lastStatus = outcome.status;
 			record.lastError = outcome.error;
+			record.lastAnswer = outcome.answer ?? null;
 			record.delivered = outcome.status !== null && outcome.status >= 200 && outcome.status < 300;
 			this.options.log(
 				`webhook ${kind} ${trackingId} -> ${withoutQuery(url)} attempt ${record.attempts}: ${outcome.status ?? outcome.error ?? 'no answer'}`,
@@ -144,9 +150,13 @@ export class WebhookDispatcher {
 					},
 				},
 				(response) => {
-					// The status is all that matters; the body is read only to free the socket.
-					response.resume();
-					response.on('end', () => settle({ status: response.statusCode ?? null, error: null }));
+					// The status decides, as for OMI; the start of the answer is kept for the record.
+					let answer = '';
+					response.setEncoding('utf8');
+					response.on('data', (chunk: string) => {
+						if (answer.length < ANSWER_KEPT_BYTES) answer = (answer + chunk).slice(0, ANSWER_KEPT_BYTES);
+					});
+					response.on('end', () => settle({ status: response.statusCode ?? null, error: null, answer }));
 					response.on('error', (error) => settle({ status: response.statusCode ?? null, error: error.message }));
 				},
 			);
