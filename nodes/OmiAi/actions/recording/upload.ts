@@ -1,7 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { ItemParameters } from '../../helpers/itemParameters';
 import { mapItems } from '../../helpers/items';
+import { asText } from '../../helpers/parameters';
 import { omiApiRequest } from '../../transport';
 import { StreamedMultipartBody } from '../../transport/multipart';
 import { recordingFromBinary, recordingFromUrl } from './source';
@@ -95,28 +97,25 @@ export async function uploadRecordings(
 		timeoutSeconds?: number;
 	};
 	const timeoutMs = timeoutSeconds * 1000;
+	const parameters = new ItemParameters(this);
 
 	return await mapItems.call(
 		this,
 		items,
 		async (itemIndex) => {
-			const trackingId = String(this.getNodeParameter('trackingId', itemIndex, '')).trim();
+			const item = items[itemIndex];
+			const trackingId = asText(parameters.value('trackingId', item, itemIndex));
 			if (!trackingId) {
 				throw new NodeOperationError(this.getNode(), `The Tracking ID of item ${itemIndex} is empty`, {
 					itemIndex,
 					description: 'OMI needs a tracking ID to return the result. Leave the default or map an ID.',
 				});
 			}
-			const source = this.getNodeParameter('source', itemIndex) as 'binary' | 'url';
+			const source = parameters.value('source', item, itemIndex) as 'binary' | 'url';
 			const recording =
 				source === 'url'
-					? await recordingFromUrl.call(this, itemIndex, this.getNodeParameter('recordingUrl', itemIndex) as string, timeoutMs)
-					: await recordingFromBinary.call(
-							this,
-							items,
-							itemIndex,
-							this.getNodeParameter('binaryPropertyName', itemIndex) as string,
-						);
+					? await recordingFromUrl.call(this, itemIndex, asText(parameters.value('recordingUrl', item, itemIndex)), timeoutMs)
+					: await recordingFromBinary.call(this, items, itemIndex, asText(parameters.value('binaryPropertyName', item, itemIndex)));
 
 			const body = new StreamedMultipartBody({ tracking_id: trackingId }, 'file', recording);
 			const response = await omiApiRequest.call(this, {
