@@ -145,8 +145,17 @@ describe('OMI AI › Callbot Session', () => {
 				omiWorkflow(customers.slice(0, 1), startParameters({ options: { sendAt: 'next Monday' } }), credential),
 			);
 
-			expect(result.error?.message).toBe('Send At "next Monday" is not a date and time');
+			expect(result.error?.message).toBe('Send At "next Monday" is not a date and time [item 0]');
 			expect(requestsTo(EXECUTE_PATH)).toHaveLength(0);
+		});
+
+		it('names the first and the last item of a large session in its error', async () => {
+			const { n8n, credential } = setUp();
+			const many = Array.from({ length: 6 }, (_, index) => ({ ...customers[index % 3], crmId: `crm-${index}` }));
+
+			const result = await n8n.run(omiWorkflow(many, startParameters({ options: { sendAt: 'next Monday' } }), credential));
+
+			expect(result.error?.message).toBe('Send At "next Monday" is not a date and time [items 0–5]');
 		});
 
 		it("links OMI's error for a DNC number to the item it came from", async () => {
@@ -242,7 +251,7 @@ describe('OMI AI › Callbot Session', () => {
 
 			expect(first.error).toBeUndefined();
 			expect(second.error?.message).toBe(
-				'This campaign was already started: OMI already has a session with External Session ID "n8n-exec-retried-OMI AI"',
+				'This campaign was already started: OMI already has a session with External Session ID "n8n-exec-retried-OMI AI" [items 0, 1, 2]',
 			);
 			expect(second.error?.description).toContain('set Options › External Session ID to a new value');
 			expect(sandbox().control.sessions()).toHaveLength(1);
@@ -256,7 +265,7 @@ describe('OMI AI › Callbot Session', () => {
 
 			expect(result.output('OMI AI')).toEqual([
 				{
-					json: expect.objectContaining({ error: 'OMI answered: resource_not_found' }),
+					json: expect.objectContaining({ error: 'OMI answered: resource_not_found [items 0, 1, 2]' }),
 					pairedItem: [{ item: 0 }, { item: 1 }, { item: 2 }],
 				},
 			]);

@@ -1,18 +1,22 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-/** Makes sure the error names the item it came from, as n8n's own nodes do. */
+/**
+ * Makes sure the error names the item it came from, as n8n's own nodes do;
+ * `label` names several items when one request stood for all of them.
+ */
 export function attachItemIndex(
 	this: IExecuteFunctions,
 	error: unknown,
 	itemIndex: number,
+	label = `item ${itemIndex}`,
 ): NodeApiError | NodeOperationError {
 	const nodeError =
 		error instanceof NodeApiError || error instanceof NodeOperationError
 			? error
 			: new NodeOperationError(this.getNode(), error as Error, { itemIndex });
 	nodeError.context.itemIndex ??= itemIndex;
-	if (!nodeError.message.includes('[item ')) nodeError.message += ` [item ${itemIndex}]`;
+	if (!/\[items? /.test(nodeError.message)) nodeError.message += ` [${label}]`;
 	return nodeError;
 }
 

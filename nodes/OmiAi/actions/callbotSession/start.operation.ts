@@ -325,6 +325,13 @@ async function startSession(
 	};
 }
 
+/** The items a session stood for, to name in its error: all of them when few, else the first and the last. */
+function sessionItemsLabel(contacts: Contact[]): string {
+	const indexes = contacts.map((contact) => contact.itemIndex);
+	if (indexes.length === 1) return `item ${indexes[0]}`;
+	return indexes.length <= 5 ? `items ${indexes.join(', ')}` : `items ${indexes[0]}–${indexes[indexes.length - 1]}`;
+}
+
 async function startOneSessionForAllItems(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
@@ -353,10 +360,13 @@ async function startOneSessionForAllItems(
 	// The session's one output item stands for every contact in it.
 	const pairedItem: IPairedItemData[] = contacts.map((contact) => ({ item: contact.itemIndex }));
 	const settingsIndex = contacts[0].itemIndex;
-	const start = async () => ({
-		json: await startSession.call(this, contacts, settingsIndex, defaultExternalSessionId),
-		pairedItem,
-	});
+	const start = async () => {
+		try {
+			return { json: await startSession.call(this, contacts, settingsIndex, defaultExternalSessionId), pairedItem };
+		} catch (error) {
+			throw attachItemIndex.call(this, error, settingsIndex, sessionItemsLabel(contacts));
+		}
+	};
 	if (!this.continueOnFail()) return [await start()];
 	try {
 		return [await start(), ...rejected];
