@@ -238,9 +238,8 @@ export class OmiAiTrigger implements INodeType {
 
 		// Recorded by execute(), once the execution exists: recording it here would make OMI's retry of
 		// a delivery whose execution n8n failed to start look like a repeat, and lose the result.
-		if (trackingId !== '' && wasSeenLately(deliveryScope(this), resultKey(event, trackingId))) {
-			return skip.call(this, 'duplicate');
-		}
+		const key = resultKey(event, trackingId);
+		if (key !== undefined && wasSeenLately(deliveryScope(this), key)) return skip.call(this, 'duplicate');
 
 		const item = simplifyResult(event, body);
 		if (options.includeRaw) {
@@ -259,19 +258,14 @@ export class OmiAiTrigger implements INodeType {
 	 * came in while the first delivery's execution was starting.
 	 */
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const items = this.getInputData().map((item, index) => ({
-			...item,
-			pairedItem: { item: index },
-			key: typeof item.json.trackingId === 'string' && item.json.trackingId !== '' && item.json.event !== 'unknown'
-				? resultKey(String(item.json.event), item.json.trackingId)
-				: undefined,
-		}));
-		const keys = items.flatMap(({ key }) => (key === undefined ? [] : [key]));
+		const items = this.getInputData().map((item, index) => ({ ...item, pairedItem: { item: index } }));
+		const keyOf = (item: INodeExecutionData) => resultKey(item.json.event, item.json.trackingId);
+		const keys = items.flatMap((item) => keyOf(item) ?? []);
 		// A test run must not make the production delivery of the same result look like a repeat.
-		if (keys.length === 0 || this.getMode() === 'manual') return [items.map(({ key: _key, ...item }) => item)];
+		if (keys.length === 0 || this.getMode() === 'manual') return [items];
 
 		const repeats = new Set((await recordResults.call(this, keys)).processed.map(String));
 		markSeenLately(deliveryScope(this), keys);
-		return [items.filter(({ key }) => key === undefined || !repeats.has(key)).map(({ key: _key, ...item }) => item)];
+		return [items.filter((item) => !repeats.has(keyOf(item) ?? ''))];
 	}
 }

@@ -69,8 +69,13 @@ function structuralProblem(body: IDataObject): string | undefined {
 	return undefined;
 }
 
-/** The key under which a result is remembered: the same event and tracking ID is the same result. */
-export function resultKey(event: string, trackingId: string): string {
+/**
+ * The key under which a result is remembered: the same event and tracking ID
+ * is the same result. A result without a tracking ID, or of no known event,
+ * has none and is never taken for a repeat.
+ */
+export function resultKey(event: unknown, trackingId: unknown): string | undefined {
+	if (typeof trackingId !== 'string' || trackingId === '' || typeof event !== 'string' || event === 'unknown') return undefined;
 	return `${event}:${trackingId}`;
 }
 
