@@ -155,7 +155,7 @@ describe('OMI AI › Callbot Session', () => {
 
 			const result = await n8n.run(omiWorkflow(many, startParameters({ options: { sendAt: 'next Monday' } }), credential));
 
-			expect(result.error?.message).toBe('Send At "next Monday" is not a date and time [items 0–5]');
+			expect(result.error?.message).toBe('Send At "next Monday" is not a date and time [items 0 to 5, 6 in all]');
 		});
 
 		it("links OMI's error for a DNC number to the item it came from", async () => {

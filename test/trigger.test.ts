@@ -166,6 +166,26 @@ describe('OMI AI Trigger', () => {
 			expect(runs[1]).toMatchObject({ mode: 'webhook' });
 		});
 
+		it('runs a test event even for a result production has handled, and records nothing for production', async () => {
+			const workflow = triggerWorkflow(credential);
+			const id = await server.activate(workflow);
+			await sandbox().control.deliver('analysis', 'crm-seen');
+			await server.waitForExecutions(id, 1);
+
+			await server.listenForTestEvent(workflow, id);
+			expect(await sandbox().control.deliver('analysis', 'crm-seen')).toMatchObject({ delivered: true });
+			const [, testRun] = await server.waitForExecutions(id, 2);
+			await server.settled();
+
+			expect(testRun.mode).toBe('manual');
+			expect(testRun.output(TRIGGER)[0].json).toMatchObject({ trackingId: 'crm-seen' });
+			// And production still knows the result from its own delivery only.
+			await until(() => sandbox().control.webhook().history.length === 3);
+			expect(await sandbox().control.deliver('analysis', 'crm-seen')).toMatchObject({ delivered: true });
+			await server.settled();
+			expect(server.executionsOf(id)).toHaveLength(2);
+		});
+
 		it('gives production back when a test stops without an event', async () => {
 			const workflow = triggerWorkflow(credential);
 			const id = await server.activate(workflow);
@@ -428,6 +448,12 @@ describe('OMI AI Trigger', () => {
 
 		it.each([
 			['a form post', 'tracking_id=crm-1&text=hello', 'The body must be a JSON object', 'application/x-www-form-urlencoded'],
+			[
+				'a multipart form',
+				'--x\r\nContent-Disposition: form-data; name="tracking_id"\r\n\r\ncrm-1\r\n--x--\r\n',
+				'The body must be a JSON object',
+				'multipart/form-data; boundary=x',
+			],
 			['JSON sent as text/plain, when not an object', '"crm-1"', 'The body must be a JSON object', 'text/plain'],
 			['a JSON array', '[{"tracking_id":"crm-1","text":"hi"}]', 'The body must be a JSON object'],
 			['__proto__ keys', '{"tracking_id":"crm-1","text":"hi","__proto__":{"admin":true}}', 'The body has the forbidden key "__proto__"'],

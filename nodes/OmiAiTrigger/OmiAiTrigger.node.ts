@@ -55,7 +55,7 @@ const lastWrongTokenWarning = new Map<string, number>();
  * somebody guessing tokens cannot flood the log.
  */
 function warnAboutWrongToken(this: IWebhookFunctions): void {
-	const trigger = `${this.getWorkflow().id}:${this.getNode().id}`;
+	const trigger = deliveryScope(this);
 	const now = Date.now();
 	if (now - (lastWrongTokenWarning.get(trigger) ?? 0) < WRONG_TOKEN_WARNING_INTERVAL_MS) return;
 	lastWrongTokenWarning.set(trigger, now);
@@ -239,7 +239,10 @@ export class OmiAiTrigger implements INodeType {
 		// Recorded by execute(), once the execution exists: recording it here would make OMI's retry of
 		// a delivery whose execution n8n failed to start look like a repeat, and lose the result.
 		const key = resultKey(event, trackingId);
-		if (key !== undefined && wasSeenLately(deliveryScope(this), key)) return skip.call(this, 'duplicate');
+		// A test delivery always runs, whatever production has seen.
+		if (key !== undefined && this.getMode() !== 'manual' && wasSeenLately(deliveryScope(this), key)) {
+			return skip.call(this, 'duplicate');
+		}
 
 		const item = simplifyResult(event, body);
 		if (options.includeRaw) {
@@ -264,8 +267,14 @@ export class OmiAiTrigger implements INodeType {
 		// A test run must not make the production delivery of the same result look like a repeat.
 		if (keys.length === 0 || this.getMode() === 'manual') return [items];
 
-		const repeats = new Set((await recordResults.call(this, keys)).processed.map(String));
+		// Before the store answers, so that a copy arriving meanwhile gets the quick answer.
 		markSeenLately(deliveryScope(this), keys);
-		return [items.filter((item) => !repeats.has(keyOf(item) ?? ''))];
+		const repeats = new Set(await recordResults.call(this, keys));
+		return [
+			items.filter((item) => {
+				const key = keyOf(item);
+				return key === undefined || !repeats.has(key);
+			}),
+		];
 	}
 }

@@ -1,6 +1,7 @@
 import type { IHookFunctions, IWebhookFunctions } from 'n8n-workflow';
 
 import { OMI_CREDENTIAL_TYPE, omiApiRequest } from '../OmiAi/transport';
+import { deliveryScope } from './delivery';
 import { deriveWebhookToken, tokensMatch, withToken } from './security';
 
 export const WEBHOOK_NAME = 'default';
@@ -24,7 +25,9 @@ const trustedTokens = new Map<string, { token: string; until: number }>();
 
 /** Whether a delivery carries this node's token; the matched token, to keep it out of the output. */
 export async function presentsToken(this: IWebhookFunctions, presented: unknown): Promise<string | undefined> {
-	const key = `${this.getWorkflow().id ?? ''}:${this.getNode().id}`;
+	// No token at all is refused without the cost of deriving one.
+	if (typeof presented !== 'string' || presented === '') return undefined;
+	const key = deliveryScope(this);
 	const trusted = trustedTokens.get(key);
 	if (trusted && trusted.until > Date.now() && tokensMatch(presented, trusted.token)) return trusted.token;
 	const token = await expectedToken.call(this);

@@ -35,20 +35,20 @@ class ProcessedDataStore implements IDataDeduplicator {
 	): Promise<IDeduplicationOutput> {
 		ProcessedDataStore.entriesMode(options);
 		const key = this.keyOf(scope, contextData);
-		const list = this.lists.get(key) ?? [];
-		const seen = new Set(list);
+		// As in n8n's database: the list is read, extended and written back, with a wait in between.
+		const stored = [...(this.lists.get(key) ?? [])];
+		await new Promise((resolve) => setImmediate(resolve));
+		const seen = new Set(stored);
 		const output: IDeduplicationOutput = { new: [], processed: [] };
 		for (const item of items) {
-			const value = String(item);
-			if (seen.has(value)) output.processed.push(item);
+			if (seen.has(String(item))) output.processed.push(item);
 			else {
 				output.new.push(item);
-				seen.add(value);
-				list.push(value);
+				stored.push(String(item));
 			}
 		}
-		if (options.maxEntries) list.splice(0, Math.max(0, list.length - options.maxEntries));
-		this.lists.set(key, list);
+		if (options.maxEntries) stored.splice(0, Math.max(0, stored.length - options.maxEntries));
+		this.lists.set(key, stored);
 		return output;
 	}
 
@@ -73,11 +73,7 @@ class ProcessedDataStore implements IDataDeduplicator {
 	}
 }
 
-let initialised = false;
-
-/** Gives n8n-core its processed-items store, once per test file (n8n-core allows one). */
+/** Gives n8n-core its processed-items store; n8n-core takes one per module registry, that is per test file. */
 export async function useProcessedDataStore(): Promise<void> {
-	if (initialised) return;
-	initialised = true;
 	await DataDeduplicationService.init(new ProcessedDataStore());
 }

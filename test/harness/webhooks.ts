@@ -258,12 +258,16 @@ export class TestWebhookServer {
 		}
 		request.query = Object.fromEntries(url.searchParams);
 		const contentType = request.headers['content-type'];
-		// From typeVersion 1.1, n8n leaves a body it cannot parse unread, for the node to read if it wants it.
-		if (registration.node.typeVersion > 1 && !isParsableContentType(contentType)) {
+		if (contentType?.startsWith('multipart/')) {
+			// n8n reads a multipart body with its form parser: fields, and no raw bytes for the node.
+			await readBody(request);
 			request.body = {};
+		} else if (registration.node.typeVersion > 1 && !isParsableContentType(contentType)) {
+			// From typeVersion 1.1, n8n leaves a body it cannot parse unread, for the node to read if it wants it.
 			request.readRawBody = async () => {
+				if (request.rawBody !== undefined) return;
 				const rawBody = await readBody(request);
-				if (rawBody === undefined) throw new Error('request entity too large');
+				if (rawBody === undefined) throw Object.assign(new Error('request entity too large'), { status: 413 });
 				request.rawBody = rawBody;
 			};
 		} else {

@@ -1,11 +1,14 @@
 import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData, INodeParameters } from 'n8n-workflow';
+import { isSafeObjectProperty } from 'n8n-workflow';
 
 /**
  * What n8n writes when a field is dragged from the input panel: `={{ $json.phone }}`,
  * `={{ $json.customer.name }}` or `={{ $json["first name"] }}`, and nothing around it.
+ * Quoted keys with braces or line breaks are left to n8n, whose parser reads them differently.
  */
-const FIELD_REFERENCE = /^=\{\{\s*\$json((?:\.[A-Za-z_$][\w$]*|\[\s*(?:"[^"\\]*"|'[^'\\]*')\s*\])+)\s*\}\}$/;
-const PATH_STEP = /\.([A-Za-z_$][\w$]*)|\[\s*(?:"([^"\\]*)"|'([^'\\]*)')\s*\]/g;
+const FIELD_REFERENCE =
+	/^=\{\{\s*\$json((?:\.[A-Za-z_$][\w$]*|\[\s*(?:"[^"\\{}\r\n\u2028\u2029]*"|'[^'\\{}\r\n\u2028\u2029]*')\s*\])+)\s*\}\}$/;
+const PATH_STEP = /\.([A-Za-z_$][\w$]*)|\[\s*(?:"([^"]*)"|'([^']*)')\s*\]/g;
 
 /** A value read without n8n's expression engine, or undefined where only n8n can tell. */
 type DirectValue = { value: unknown } | undefined;
@@ -13,7 +16,9 @@ type DirectValue = { value: unknown } | undefined;
 function fieldPath(expression: string): string[] | undefined {
 	const steps = FIELD_REFERENCE.exec(expression)?.[1];
 	if (steps === undefined) return undefined;
-	return [...steps.matchAll(PATH_STEP)].map((step) => step[1] ?? step[2] ?? step[3]);
+	const path = [...steps.matchAll(PATH_STEP)].map((step) => step[1] ?? step[2] ?? step[3]);
+	// n8n refuses to read these names in an expression; it must be the one to say so.
+	return path.every((key) => isSafeObjectProperty(key)) ? path : undefined;
 }
 
 function readPath(json: IDataObject, path: string[]): DirectValue {
@@ -34,6 +39,8 @@ function readPath(json: IDataObject, path: string[]): DirectValue {
 
 /** The parameter's value for this item, when it is a constant or a plain field reference. */
 function directValue(raw: unknown, json: IDataObject): DirectValue {
+	// An absent parameter gets n8n's default handling.
+	if (raw === undefined) return undefined;
 	if (typeof raw !== 'string') return raw === null || typeof raw !== 'object' ? { value: raw } : undefined;
 	if (!raw.startsWith('=')) return { value: raw };
 	const path = fieldPath(raw);
@@ -41,13 +48,12 @@ function directValue(raw: unknown, json: IDataObject): DirectValue {
 }
 
 /**
- * Reads parameters that are evaluated once per input item. n8n runs every
- * expression in its sandboxed engine, about 0.6 ms each on n8n 2.x: a campaign
- * of 10,000 contacts with four mapped fields spent 27 s there. Almost every
- * mapping is a field dragged from the input panel, which means "this field of
- * this item", so such values are read from the item itself; any other
- * expression, and any value that is an object, still goes through n8n, which
- * gives the same result.
+ * n8n runs every expression in its sandboxed engine, about 0.6 ms each on n8n
+ * 2.x: a campaign of 10,000 contacts with four mapped fields spent 27 s there.
+ * Almost every mapping is a field dragged from the input panel, which means
+ * "this field of this item", so such values are read from the item itself;
+ * any other expression, and any value that is an object, still goes through
+ * n8n, which gives the same result.
  */
 export class ItemParameters {
 	/** n8n hands out a deep copy of the node on every getNode() call, so it is read once. */

@@ -222,6 +222,8 @@ function scriptVariables(
 		source = Object.fromEntries(
 			(mapper.schema ?? []).filter((field) => !field.removed).map((field) => [field.id, item.json[field.id]]),
 		);
+	} else if (mapper.value === null || mapper.value === undefined) {
+		source = {};
 	} else {
 		source =
 			parameters.fields('variables', 'value', item) ??
@@ -325,11 +327,12 @@ async function startSession(
 	};
 }
 
-/** The items a session stood for, to name in its error: all of them when few, else the first and the last. */
+/** The items a session stood for, to name in its error: all of them when few, else the first, the last and how many. */
 function sessionItemsLabel(contacts: Contact[]): string {
 	const indexes = contacts.map((contact) => contact.itemIndex);
 	if (indexes.length === 1) return `item ${indexes[0]}`;
-	return indexes.length <= 5 ? `items ${indexes.join(', ')}` : `items ${indexes[0]}–${indexes[indexes.length - 1]}`;
+	if (indexes.length <= 5) return `items ${indexes.join(', ')}`;
+	return `items ${indexes[0]} to ${indexes[indexes.length - 1]}, ${indexes.length} in all`;
 }
 
 async function startOneSessionForAllItems(
