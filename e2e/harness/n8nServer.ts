@@ -185,20 +185,204 @@ async function readBody(res: Response): Promise<unknown> {
 	return text;
 }
 
-// Servers still running when this process exits are killed, and their folders removed.
-const live = new Set<{ child?: ChildProcess; userFolder: string }>();
+// Processes still running when this process exits are killed (with their process groups), and temp folders removed.
+const liveChildren = new Set<ChildProcess>();
+const liveFolders = new Set<string>();
 process.once('exit', () => {
-	for (const s of live) {
-		if (s.child?.pid && s.child.exitCode === null) {
+	for (const child of liveChildren) {
+		if (child.pid && child.exitCode === null && child.signalCode === null) {
 			try {
-				process.kill(-s.child.pid, 'SIGKILL');
+				process.kill(-child.pid, 'SIGKILL');
 			} catch {
 				// already gone
 			}
 		}
-		fs.rmSync(s.userFolder, { recursive: true, force: true });
 	}
+	for (const folder of liveFolders) fs.rmSync(folder, { recursive: true, force: true });
 });
+
+/** A new temp folder, removed when this process exits unless removeTempFolder() removed it before. */
+export function tempFolder(prefix: string): string {
+	const folder = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+	liveFolders.add(folder);
+	return folder;
+}
+
+export function removeTempFolder(folder: string): void {
+	fs.rmSync(folder, { recursive: true, force: true });
+	liveFolders.delete(folder);
+}
+
+export interface LoggedProcess {
+	/** The pid while the process runs, else undefined. */
+	readonly pid: number | undefined;
+	/** The last `n` lines it printed (up to 20 000 are kept). */
+	logTail(n?: number): string;
+	/** `signal` (default SIGTERM) to its process group, SIGKILL after `graceMs` (default 10 s); resolves once it has exited. */
+	stop(signal?: NodeJS.Signals, graceMs?: number): Promise<void>;
+}
+
+export interface SpawnLoggedOptions {
+	command: string;
+	args: string[];
+	cwd: string;
+	env: NodeJS.ProcessEnv;
+	/** Names the process in errors and in the echoed log. */
+	label: string;
+	/** The output line that says the process is ready. */
+	ready: string | RegExp;
+	startTimeoutMs: number;
+	/** Echo its output to this process's stderr. */
+	echo?: boolean;
+}
+
+/**
+ * Spawns a process in its own process group, so that stopping it also reaches
+ * its children (n8n's task runner), keeps its output, and resolves once it has
+ * printed its ready line.
+ */
+export async function spawnLogged(options: SpawnLoggedOptions): Promise<LoggedProcess> {
+	const { label, ready, startTimeoutMs } = options;
+	const isReady = (line: string) => (typeof ready === 'string' ? line.includes(ready) : ready.test(line));
+	let lines: string[] = [];
+	let partial = '';
+	let sawReady = false;
+	const pushOutput = (chunk: Buffer) => {
+		const text = partial + chunk.toString('utf8');
+		const parts = text.split(/\r?\n/);
+		partial = parts.pop() ?? '';
+		for (const line of parts) {
+			lines.push(line);
+			sawReady ||= isReady(line);
+			if (options.echo) process.stderr.write(`[${label}] ${line}\n`);
+		}
+		sawReady ||= isReady(partial);
+		if (lines.length > MAX_LOG_LINES) lines = lines.slice(-MAX_LOG_LINES);
+	};
+	const logTail = (n = 60) => [...lines, ...(partial ? [partial] : [])].slice(-n).join('\n');
+
+	const child = spawn(options.command, options.args, {
+		cwd: options.cwd,
+		env: options.env,
+		detached: true,
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
+	liveChildren.add(child);
+	const exited = new Promise<void>((resolve) =>
+		child.once('exit', () => {
+			liveChildren.delete(child);
+			resolve();
+		}),
+	);
+	child.stdout!.on('data', pushOutput);
+	child.stderr!.on('data', pushOutput);
+	const running = () => child.exitCode === null && child.signalCode === null;
+
+	async function stop(signal: NodeJS.Signals = 'SIGTERM', graceMs = 10_000): Promise<void> {
+		const pid = child.pid;
+		if (!pid) return;
+		const signalGroup = (sig: NodeJS.Signals) => {
+			try {
+				process.kill(-pid, sig);
+			} catch {
+				// group already gone
+			}
+		};
+		if (running()) {
+			signalGroup(signal);
+			let timer: NodeJS.Timeout | undefined;
+			const killed = new Promise<void>((resolve) => {
+				timer = setTimeout(() => {
+					signalGroup('SIGKILL');
+					resolve();
+				}, graceMs);
+			});
+			await Promise.race([exited, killed]);
+			clearTimeout(timer);
+		}
+		await exited;
+		// Leftovers of the group (e.g. a task runner that ignored SIGTERM).
+		signalGroup('SIGKILL');
+	}
+
+	await new Promise<void>((resolve, reject) => {
+		const timer = setTimeout(() => {
+			cleanup();
+			void stop().finally(() =>
+				reject(new Error(`${label} did not print "${String(ready)}" within ${startTimeoutMs / 1000} s. Last log lines:\n${logTail(80)}`)),
+			);
+		}, startTimeoutMs);
+		const onData = () => {
+			if (!sawReady) return;
+			cleanup();
+			resolve();
+		};
+		const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
+			cleanup();
+			reject(new Error(`${label} exited during start (code ${code}, signal ${signal}). Last log lines:\n${logTail(80)}`));
+		};
+		const onError = (err: Error) => {
+			cleanup();
+			reject(new Error(`could not spawn ${label}: ${err.message}`));
+		};
+		function cleanup() {
+			clearTimeout(timer);
+			child.stdout!.off('data', onData);
+			child.stderr!.off('data', onData);
+			child.off('exit', onExit);
+			child.off('error', onError);
+		}
+		child.stdout!.on('data', onData);
+		child.stderr!.on('data', onData);
+		child.once('exit', onExit);
+		child.once('error', onError);
+	});
+
+	return {
+		get pid() {
+			return running() ? child.pid : undefined;
+		},
+		logTail,
+		stop,
+	};
+}
+
+function spawnN8n(
+	version: N8nVersion,
+	args: string[],
+	n8nEnv: Record<string, string>,
+	options: { label: string; ready: string; startTimeoutMs: number; echo: boolean },
+): Promise<LoggedProcess> {
+	const nodeBin = nodeBinary(version);
+	const env: Record<string, string> = { ...baseEnv(), ...n8nEnv };
+	// n8n starts its task runner with `node`: make that the same Node.
+	env.PATH = `${path.dirname(nodeBin)}${path.delimiter}${env.PATH ?? ''}`;
+	return spawnLogged({
+		command: nodeBin,
+		args: [path.join(wrapperDir(version), 'node_modules', 'n8n', 'bin', 'n8n'), ...args],
+		cwd: n8nEnv.N8N_USER_FOLDER,
+		env,
+		...options,
+	});
+}
+
+/**
+ * Starts another n8n command (queue mode's `worker` or `webhook`) on a running
+ * server's folder, database and settings, with `env` on top (its own ports,
+ * for one). Stopping it is the caller's job.
+ */
+export function spawnN8nCommand(
+	server: N8nServer,
+	args: string[],
+	options: { env: Record<string, string>; ready: string; label: string; startTimeoutMs?: number; echo?: boolean },
+): Promise<LoggedProcess> {
+	return spawnN8n(server.version, args, { ...server.n8nEnv, ...options.env }, {
+		label: options.label,
+		ready: options.ready,
+		startTimeoutMs: options.startTimeoutMs ?? 120_000,
+		echo: options.echo ?? process.env.E2E_N8N_LOG === '1',
+	});
+}
 
 export async function startN8n(options: StartN8nOptions): Promise<N8nServer> {
 	const { version, port } = options;
@@ -213,9 +397,8 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nServer> {
 	const echo = options.echoLog ?? process.env.E2E_N8N_LOG === '1';
 	const baseUrl = `http://127.0.0.1:${port}`;
 
-	const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), `omicall-e2e-n8n${version}-`));
-	const state: { child?: ChildProcess; userFolder: string } = { userFolder };
-	live.add(state);
+	const userFolder = tempFolder(`omicall-e2e-n8n${version}-`);
+	let current: LoggedProcess | undefined;
 
 	const nodeMajor = version === '2' ? 24 : Number(process.versions.node.split('.')[0]);
 	const n8nEnv: Record<string, string> = {
@@ -257,25 +440,7 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nServer> {
 	}
 	Object.assign(n8nEnv, options.env ?? {});
 
-	const childEnv: Record<string, string> = { ...baseEnv(), ...n8nEnv };
-	// n8n starts its task runner with `node`: make that the same Node.
-	childEnv.PATH = `${path.dirname(nodeBin)}${path.delimiter}${childEnv.PATH ?? ''}`;
-
-	const n8nBin = path.join(wrapperDir(version), 'node_modules', 'n8n', 'bin', 'n8n');
-	let lines: string[] = [];
-	let partial = '';
-
-	const pushOutput = (chunk: Buffer) => {
-		const text = partial + chunk.toString('utf8');
-		const parts = text.split(/\r?\n/);
-		partial = parts.pop() ?? '';
-		for (const line of parts) {
-			lines.push(line);
-			if (echo) process.stderr.write(`[n8n ${version}] ${line}\n`);
-		}
-		if (lines.length > MAX_LOG_LINES) lines = lines.slice(-MAX_LOG_LINES);
-	};
-	const logTail = (n = 60) => [...lines, ...(partial ? [partial] : [])].slice(-n).join('\n');
+	const logTail = (n = 60) => current?.logTail(n) ?? '';
 
 	let cookie = '';
 
@@ -301,83 +466,10 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nServer> {
 
 	async function spawnAndWait(): Promise<void> {
 		if (!(await portIsFree(port))) throw new Error(`port ${port} on 127.0.0.1 is already in use`);
-		lines = [];
-		partial = '';
-		const child = spawn(nodeBin, [n8nBin, 'start'], {
-			cwd: userFolder,
-			env: childEnv,
-			detached: true, // own process group: stop() also reaches the task runner
-			stdio: ['ignore', 'pipe', 'pipe'],
-		});
-		state.child = child;
-		child.stdout!.on('data', pushOutput);
-		child.stderr!.on('data', pushOutput);
-
-		await new Promise<void>((resolve, reject) => {
-			const timer = setTimeout(() => {
-				cleanup();
-				void stopProcess().finally(() =>
-					reject(
-						new Error(
-							`n8n ${n8nVersion} did not print "${READY_LINE}" within ${startTimeoutMs / 1000} s. Last log lines:\n${logTail(80)}`,
-						),
-					),
-				);
-			}, startTimeoutMs);
-			const onData = () => {
-				if (lines.some((l) => l.includes(READY_LINE)) || partial.includes(READY_LINE)) {
-					cleanup();
-					resolve();
-				}
-			};
-			const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
-				cleanup();
-				reject(new Error(`n8n ${n8nVersion} exited during start (code ${code}, signal ${signal}). Last log lines:\n${logTail(80)}`));
-			};
-			const onError = (err: Error) => {
-				cleanup();
-				reject(new Error(`could not spawn n8n: ${err.message}`));
-			};
-			function cleanup() {
-				clearTimeout(timer);
-				child.stdout!.off('data', onData);
-				child.stderr!.off('data', onData);
-				child.off('exit', onExit);
-				child.off('error', onError);
-			}
-			child.stdout!.on('data', onData);
-			child.stderr!.on('data', onData);
-			child.once('exit', onExit);
-			child.once('error', onError);
-		});
+		current = await spawnN8n(version, ['start'], n8nEnv, { label: `n8n ${n8nVersion}`, ready: READY_LINE, startTimeoutMs, echo });
 	}
 
-	async function stopProcess(): Promise<void> {
-		const child = state.child;
-		if (!child || child.exitCode !== null || child.signalCode !== null || !child.pid) return;
-		const pid = child.pid;
-		const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-		const signalGroup = (sig: NodeJS.Signals) => {
-			try {
-				process.kill(-pid, sig);
-			} catch {
-				// group already gone
-			}
-		};
-		signalGroup('SIGTERM');
-		let timer: NodeJS.Timeout | undefined;
-		const killed = new Promise<void>((resolve) => {
-			timer = setTimeout(() => {
-				signalGroup('SIGKILL');
-				resolve();
-			}, 10_000);
-		});
-		await Promise.race([exited, killed]);
-		clearTimeout(timer);
-		await exited;
-		// Leftovers of the group (e.g. a task runner that ignored SIGTERM).
-		signalGroup('SIGKILL');
-	}
+	const stopProcess = async () => current?.stop();
 
 	async function signIn(): Promise<void> {
 		// Both pinned versions take `emailOrLdapLoginId` (LoginRequestDto); `email` is refused.
@@ -423,8 +515,7 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nServer> {
 			userFolder,
 			n8nEnv,
 			get pid() {
-				const child = state.child;
-				return child && child.exitCode === null && child.signalCode === null ? child.pid : undefined;
+				return current?.pid;
 			},
 			logTail,
 			rest,
@@ -455,16 +546,14 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nServer> {
 				try {
 					await stopProcess();
 				} finally {
-					fs.rmSync(userFolder, { recursive: true, force: true });
-					live.delete(state);
+					removeTempFolder(userFolder);
 				}
 			},
 		};
 		return server;
 	} catch (error) {
 		await stopProcess().catch(() => undefined);
-		fs.rmSync(userFolder, { recursive: true, force: true });
-		live.delete(state);
+		removeTempFolder(userFolder);
 		throw error;
 	}
 }

@@ -43,14 +43,14 @@ export function packedTarball(): string {
 	return tarball;
 }
 
-/** Every execution of a workflow, with its data, following the API's pages. */
-export async function executionsOf(n8n: N8nServer, workflowId: string): Promise<Execution[]> {
+/** Every execution of a workflow, with its data unless `includeData` is false, following the API's pages. */
+export async function executionsOf(n8n: N8nServer, workflowId: string, includeData = true): Promise<Execution[]> {
 	const all: Execution[] = [];
 	let cursor: string | undefined;
 	do {
 		const page = await n8n.api<{ data: Execution[]; nextCursor?: string | null }>(
 			'GET',
-			`/executions?workflowId=${workflowId}&includeData=true&limit=250${cursor ? `&cursor=${cursor}` : ''}`,
+			`/executions?workflowId=${workflowId}&includeData=${includeData}&limit=250${cursor ? `&cursor=${cursor}` : ''}`,
 		);
 		if (page.status !== 200) throw new Error(`GET /executions: HTTP ${page.status} ${JSON.stringify(page.body)}`);
 		all.push(...page.body.data);
@@ -66,7 +66,7 @@ export const outputOf = (execution: Execution, nodeName: string) =>
  * Declares a test step whose failure also carries n8n's log tail and the
  * sandbox's log, which usually say why far better than the assertion.
  */
-export function stepsWithDiagnostics(n8n: () => N8nServer | undefined, sandboxLog: string[]) {
+export function stepsWithDiagnostics(n8n: () => Pick<N8nServer, 'logTail'> | undefined, sandboxLog: string[]) {
 	return (name: string, body: () => Promise<void>, timeoutMs?: number) =>
 		it(
 			name,
@@ -81,6 +81,8 @@ export function stepsWithDiagnostics(n8n: () => N8nServer | undefined, sandboxLo
 						...sandboxLog.slice(-30),
 					].join('\n');
 					if (error instanceof Error) error.message = `${error.message}\n${detail}`;
+					// Jest shows an assertion's message, but any other error's stack, which holds the message it was made with.
+					if (error instanceof Error && !('matcherResult' in error)) error.stack = `${error.stack ?? ''}\n${detail}`;
 					throw error;
 				}
 			},
@@ -100,8 +102,11 @@ export async function activateWorkflow(n8n: N8nServer, id: string): Promise<void
 	if (activated.status !== 200) throw new Error(`activate ${id}: HTTP ${activated.status} ${JSON.stringify(activated.body)}`);
 }
 
-/** POSTs to an active workflow's Webhook node and returns the items of its last node. */
-export async function runWebhookWorkflow(n8n: N8nServer, path: string, body: unknown): Promise<Array<Record<string, any>>> {
+/**
+ * POSTs to an active workflow's Webhook node and returns the items of its last node. `n8n` is the
+ * server that takes production webhooks: in queue mode, a webhook processor's base URL.
+ */
+export async function runWebhookWorkflow(n8n: Pick<N8nServer, 'baseUrl'>, path: string, body: unknown): Promise<Array<Record<string, any>>> {
 	// n8n 2.x can answer 404 for a moment after activation.
 	return await until(`POST /webhook/${path} to answer`, async () => {
 		const response = await fetch(`${n8n.baseUrl}/webhook/${path}`, {

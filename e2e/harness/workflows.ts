@@ -40,12 +40,12 @@ export interface Credentials {
 const OMI_AI = 'n8n-nodes-omicall.omiAi';
 const ALOVOICE = 'n8n-nodes-omicall.alovoice';
 
-function node(name: string, type: string, typeVersion: number, parameters: Record<string, unknown>, extra: Partial<WorkflowNode> = {}): WorkflowNode {
+export function node(name: string, type: string, typeVersion: number, parameters: Record<string, unknown>, extra: Partial<WorkflowNode> = {}): WorkflowNode {
 	return { id: randomUUID(), name, type, typeVersion, position: [0, 0], parameters, ...extra };
 }
 
 /** A straight line of nodes, each feeding the next; positions spread so the editor shows them readably. */
-function chain(name: string, nodes: WorkflowNode[]): WorkflowJson {
+export function chain(name: string, nodes: WorkflowNode[]): WorkflowJson {
 	nodes.forEach((entry, index) => (entry.position = [index * 240, 0]));
 	const connections: WorkflowJson['connections'] = {};
 	for (let index = 0; index + 1 < nodes.length; index++) {
@@ -55,7 +55,7 @@ function chain(name: string, nodes: WorkflowNode[]): WorkflowJson {
 }
 
 /** A Webhook node at `path` that answers with the last node's items once the workflow has run. */
-function webhookStart(path: string): WorkflowNode {
+export function webhookStart(path: string): WorkflowNode {
 	return node(
 		'Webhook',
 		'n8n-nodes-base.webhook',
@@ -65,11 +65,11 @@ function webhookStart(path: string): WorkflowNode {
 	);
 }
 
-const omi = (name: string, parameters: Record<string, unknown>, credentials: Credentials) =>
+export const omi = (name: string, parameters: Record<string, unknown>, credentials: Credentials) =>
 	node(name, OMI_AI, 1, parameters, { credentials: { omiCallApi: credentials.omi } });
 
 /** Analyze Call of the recording at the Webhook body's `url`, under its `trackingId`. */
-function analyzeFromBody(credentials: Credentials, timeoutSeconds?: number): WorkflowNode {
+function analyzeFromBody(credentials: Credentials): WorkflowNode {
 	return omi(
 		'Analyze Call',
 		{
@@ -78,32 +78,30 @@ function analyzeFromBody(credentials: Credentials, timeoutSeconds?: number): Wor
 			source: 'url',
 			recordingUrl: '={{ $json.body.url }}',
 			trackingId: '={{ $json.body.trackingId }}',
-			options: timeoutSeconds ? { timeoutSeconds } : {},
+			options: {},
 		},
 		credentials,
 	);
 }
 
-export const FAULT_PATHS = {
-	analyzeWithRetry: 'e2e-analyze-retry',
-	analyzeContinueOnFail: 'e2e-analyze-continue',
+export const TOKEN_EXPIRY_PATHS = {
+	logsReturnAll: 'e2e-logs-all',
+	transcribeMany: 'e2e-transcribe-many',
 } as const;
 
-/**
- * Analyze Call from a URL (body: { url, trackingId }) with n8n's node
- * settings for faults: Retry On Fail (3 tries), or Continue On Fail with a
- * one-second timeout.
- */
-export function faultWorkflows(credentials: Credentials): WorkflowJson[] {
+/** Workflows the reliability suite runs while the sandbox expires every access token again and again. */
+export function tokenExpiryWorkflows(credentials: Credentials): WorkflowJson[] {
 	return [
-		chain('e2e: analyze, retried on failure', [
-			webhookStart(FAULT_PATHS.analyzeWithRetry),
-			{ ...analyzeFromBody(credentials), retryOnFail: true, maxTries: 3, waitBetweenTries: 100 },
+		// Body: { refUuid }.
+		chain('e2e: every analysed log of a session', [
+			webhookStart(TOKEN_EXPIRY_PATHS.logsReturnAll),
+			omi(
+				'Analyzed Logs',
+				{ resource: 'callbotSession', operation: 'getAnalyzedLogs', refUuid: '={{ $json.body.refUuid }}', returnAll: true },
+				credentials,
+			),
 		]),
-		chain('e2e: analyze, continuing on failure', [
-			webhookStart(FAULT_PATHS.analyzeContinueOnFail),
-			{ ...analyzeFromBody(credentials, 1), onError: 'continueRegularOutput' },
-		]),
+		transcribeUrlsWorkflow('e2e: transcribe many recordings from URLs', TOKEN_EXPIRY_PATHS.transcribeMany, credentials),
 	];
 }
 
@@ -210,6 +208,41 @@ export function actionWorkflows(credentials: Credentials): WorkflowJson[] {
 			),
 		]),
 	];
+}
+
+export const QUEUE_PATHS = { transcribeUrls: 'e2e-transcribe-urls' } as const;
+
+/** An OMI AI Trigger alone, for the results of `events`: each accepted delivery starts one execution. */
+export function triggerOnly(name: string, events: Array<'callAnalysisCompleted' | 'transcriptionCompleted'>, credentials: Credentials): WorkflowJson {
+	return chain(name, [
+		node(
+			'OMI AI Trigger',
+			'n8n-nodes-omicall.omiAiTrigger',
+			1.1,
+			{ events, trackingIdMatch: 'any', options: {} },
+			{ webhookId: randomUUID(), credentials: { omiCallApi: credentials.omi } },
+		),
+	]);
+}
+
+/** Body: { recordings: [{ url, trackingId }] }. One Transcribe of every recording URL, downloaded and forwarded by the node. */
+export function transcribeUrlsWorkflow(name: string, path: string, credentials: Credentials): WorkflowJson {
+	return chain(name, [
+		webhookStart(path),
+		node('Recordings', 'n8n-nodes-base.splitOut', 1, { fieldToSplitOut: 'body.recordings', options: {} }),
+		omi(
+			'Transcribe',
+			{
+				resource: 'recording',
+				operation: 'transcribe',
+				source: 'url',
+				recordingUrl: '={{ $json.url }}',
+				trackingId: '={{ $json.trackingId }}',
+				options: {},
+			},
+			credentials,
+		),
+	]);
 }
 
 const EXAMPLES = join(__dirname, '..', '..', 'examples');
