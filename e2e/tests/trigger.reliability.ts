@@ -263,7 +263,7 @@ describe('reliability and security in n8n 2.x', () => {
 			expect(outcomes.filter((outcome) => !['success', 'crashed'].includes(outcome.status))).toEqual([]);
 			figures.restartDeliveries = trackingIds.length;
 			figures.restartRanOnce = trackingIds.filter((trackingId) => of(trackingId, 'ran') === 1).length;
-			figures.restartHeldByCrashedOnly = trackingIds.filter((trackingId) => of(trackingId, 'ran') === 0).length;
+			figures.restartHeldByCrashedOnly = trackingIds.filter((trackingId) => of(trackingId, 'ran') === 0 && of(trackingId, 'crashed') > 0).length;
 			figures.restartRepeatsEndedAtTrigger = outcomes.filter((outcome) => outcome.kind === 'repeat').length;
 			figures.restartExecutions = outcomes.length;
 			figures.restartRetries = records.reduce((sum, record) => sum + record.attempts - 1, 0);
