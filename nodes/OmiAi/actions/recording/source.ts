@@ -81,13 +81,6 @@ function refuseEmpty(this: IExecuteFunctions, itemIndex: number, fileName: strin
 	});
 }
 
-/**
- * Reads from n8n's binary store in 256 KiB pieces rather than Node's 64 KiB:
- * a 500 MB recording then passes through the upload in 2,000 steps instead of
- * 8,000, while little more than a MiB is in flight.
- */
-const STORE_READ_CHUNK_BYTES = 256 * 1024;
-
 /** A recording held in n8n's binary store, streamed from disk when n8n keeps binaries there. */
 async function recordingFromBinaryData(
 	this: IExecuteFunctions,
@@ -100,11 +93,7 @@ async function recordingFromBinaryData(
 		const binaryId = binary.id;
 		const { fileSize } = await this.helpers.getBinaryMetadata(binaryId);
 		if (!fileSize) refuseEmpty.call(this, itemIndex, identity.fileName);
-		return {
-			...identity,
-			size: fileSize,
-			open: async () => await this.helpers.getBinaryStream(binaryId, STORE_READ_CHUNK_BYTES),
-		};
+		return { ...identity, size: fileSize, open: async () => await this.helpers.getBinaryStream(binaryId) };
 	}
 	// Without an id n8n keeps the file in memory already (its default mode).
 	const buffer = Buffer.from(binary.data, BINARY_ENCODING);
