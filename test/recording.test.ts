@@ -155,6 +155,39 @@ describe('OMI AI › Recording', () => {
 			);
 		});
 
+		it('a bad item after good ones, so that no recording is sent twice when the run is repeated', async () => {
+			const file = makeRecording('good.wav', 4000);
+			const good = { $file: { path: file.path, fileName: 'good.wav', mimeType: 'audio/wav' } };
+			await expectRefusal(
+				[good, good, { $file: { path: file.path, fileName: 'good.wav', property: 'attachment' } }, good],
+				{ options: { concurrency: 1 } },
+				/^Item 2 has no binary field "data" \[item 2\]$/,
+			);
+			await expectRefusal(
+				[{ url: `${sandbox().url}/recordings/demo-call.wav` }, { url: 'not a link' }],
+				{ source: 'url', recordingUrl: '={{ $json.url }}', options: { concurrency: 1 } },
+				/^The recording URL of item 1 is not a valid http\(s\) URL \[item 1\]$/,
+			);
+			expect(sandbox().control.requests().filter((request) => request.path.startsWith('/recordings/'))).toEqual([]);
+		});
+
+		it('only the bad item when Continue On Fail is on', async () => {
+			const { n8n, credential } = setUp();
+			const file = makeRecording('good.wav', 4000);
+			const good = { $file: { path: file.path, fileName: 'good.wav', mimeType: 'audio/wav' } };
+			const result = await n8n.run(
+				omiWorkflow([good, { $file: { path: file.path, fileName: 'bad.ogg', mimeType: 'audio/ogg' } }, good], transcribe, credential, {
+					onError: 'continueRegularOutput',
+				}),
+			);
+
+			const output = result.output('OMI AI');
+			expect(output.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+			expect(output[1].json.error).toMatch(/^The recording of item 1 is not a format OMI accepts.* \[item 1\]$/);
+			expect([output[0].json.source, output[2].json.source]).toEqual(['binary', 'binary']);
+			expect(sandbox().control.uploads()).toHaveLength(2);
+		});
+
 		it('an empty tracking ID', async () => {
 			const file = makeRecording('t.wav', 100);
 			await expectRefusal([{ $file: { path: file.path, fileName: 't.wav' } }], { trackingId: '' }, /Tracking ID of item 0 is empty/);

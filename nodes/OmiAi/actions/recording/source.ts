@@ -96,9 +96,10 @@ async function recordingFromBinaryData(
 		return { ...identity, size: fileSize, open: async () => await this.helpers.getBinaryStream(binaryId) };
 	}
 	// Without an id n8n keeps the file in memory already (its default mode).
-	const buffer = Buffer.from(binary.data, BINARY_ENCODING);
-	if (!buffer.length) refuseEmpty.call(this, itemIndex, identity.fileName);
-	return { ...identity, size: buffer.length, open: async () => [buffer] };
+	// Decoded only when sent, so that checking every item first holds no copies.
+	const size = Buffer.byteLength(binary.data, BINARY_ENCODING);
+	if (!size) refuseEmpty.call(this, itemIndex, identity.fileName);
+	return { ...identity, size, open: async () => [Buffer.from(binary.data, BINARY_ENCODING)] };
 }
 
 export async function recordingFromBinary(
@@ -132,6 +133,19 @@ function fileNameFromDisposition(disposition: string | undefined): string | unde
 	return /filename="?([^";]+)"?/i.exec(disposition)?.[1]?.trim();
 }
 
+export function recordingUrlOf(this: IExecuteFunctions, itemIndex: number, recordingUrl: string): URL {
+	try {
+		const url = new URL(recordingUrl.trim());
+		if (['http:', 'https:'].includes(url.protocol)) return url;
+	} catch {
+		// Refused below, with what was received.
+	}
+	throw new NodeOperationError(this.getNode(), `The recording URL of item ${itemIndex} is not a valid http(s) URL`, {
+		itemIndex,
+		description: `Received: "${recordingUrl}"`,
+	});
+}
+
 /**
  * A recording behind a URL, forwarded to OMI as it downloads. The download
  * is opened once to learn the name, type and size; a retry downloads again.
@@ -139,19 +153,9 @@ function fileNameFromDisposition(disposition: string | undefined): string | unde
 export async function recordingFromUrl(
 	this: IExecuteFunctions,
 	itemIndex: number,
-	recordingUrl: string,
+	url: URL,
 	timeoutMs: number,
 ): Promise<Recording> {
-	let url: URL;
-	try {
-		url = new URL(recordingUrl.trim());
-		if (!['http:', 'https:'].includes(url.protocol)) throw new Error('not http(s)');
-	} catch {
-		throw new NodeOperationError(this.getNode(), `The recording URL of item ${itemIndex} is not a valid http(s) URL`, {
-			itemIndex,
-			description: `Received: "${recordingUrl}"`,
-		});
-	}
 	const download = async (): Promise<DownloadResponse> => {
 		try {
 			return (await this.helpers.httpRequest({

@@ -2,11 +2,12 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { NodeOperationError } from 'n8n-workflow';
 
 import { ItemParameters } from '../../helpers/itemParameters';
-import { mapItems } from '../../helpers/items';
+import { attachItemIndex, mapItems } from '../../helpers/items';
 import { asText } from '../../helpers/parameters';
 import { omiApiRequest } from '../../transport';
 import { StreamedMultipartBody } from '../../transport/multipart';
-import { recordingFromBinary, recordingFromUrl } from './source';
+import type { Recording } from './source';
+import { recordingFromBinary, recordingFromUrl, recordingUrlOf } from './source';
 
 /** The parameters Transcribe and Analyze Call share: both upload one recording per item. */
 export const uploadProperties: INodeProperties[] = [
@@ -87,6 +88,43 @@ export interface UploadTarget {
 	path: '/api/ai/speech_to_text' | '/api/ai/call_analyze';
 }
 
+interface PreparedUpload {
+	trackingId: string;
+	recording: () => Promise<Recording>;
+}
+
+/**
+ * What can be checked without downloading: the tracking ID, the binary
+ * field, the file's format and size, the URL's form.
+ */
+async function prepareUpload(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+	itemIndex: number,
+	parameters: ItemParameters,
+	timeoutMs: number,
+): Promise<PreparedUpload> {
+	const item = items[itemIndex];
+	const trackingId = asText(parameters.value('trackingId', item, itemIndex));
+	if (!trackingId) {
+		throw new NodeOperationError(this.getNode(), `The Tracking ID of item ${itemIndex} is empty`, {
+			itemIndex,
+			description: 'OMI needs a tracking ID to return the result. Leave the default or map an ID.',
+		});
+	}
+	if (parameters.value('source', item, itemIndex) === 'url') {
+		const url = recordingUrlOf.call(this, itemIndex, asText(parameters.value('recordingUrl', item, itemIndex)));
+		return { trackingId, recording: async () => await recordingFromUrl.call(this, itemIndex, url, timeoutMs) };
+	}
+	const recording = await recordingFromBinary.call(
+		this,
+		items,
+		itemIndex,
+		asText(parameters.value('binaryPropertyName', item, itemIndex)),
+	);
+	return { trackingId, recording: async () => recording };
+}
+
 export async function uploadRecordings(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
@@ -99,25 +137,29 @@ export async function uploadRecordings(
 	const timeoutMs = timeoutSeconds * 1000;
 	const parameters = new ItemParameters(this);
 
+	// Every item is checked before the first upload: a bad item in the middle
+	// must not stop the node after OMI has already been sent (and billed for)
+	// the ones before it, which a rerun would send again.
+	const prepared = await Promise.all(
+		items.map(async (_, itemIndex) => {
+			try {
+				return await prepareUpload.call(this, items, itemIndex, parameters, timeoutMs);
+			} catch (error) {
+				return attachItemIndex.call(this, error, itemIndex);
+			}
+		}),
+	);
+	const refused = prepared.find((upload) => !isPrepared(upload));
+	if (refused && !this.continueOnFail()) throw refused;
+
 	return await mapItems.call(
 		this,
 		items,
 		async (itemIndex) => {
-			const item = items[itemIndex];
-			const trackingId = asText(parameters.value('trackingId', item, itemIndex));
-			if (!trackingId) {
-				throw new NodeOperationError(this.getNode(), `The Tracking ID of item ${itemIndex} is empty`, {
-					itemIndex,
-					description: 'OMI needs a tracking ID to return the result. Leave the default or map an ID.',
-				});
-			}
-			const source = parameters.value('source', item, itemIndex) as 'binary' | 'url';
-			const recording =
-				source === 'url'
-					? await recordingFromUrl.call(this, itemIndex, asText(parameters.value('recordingUrl', item, itemIndex)), timeoutMs)
-					: await recordingFromBinary.call(this, items, itemIndex, asText(parameters.value('binaryPropertyName', item, itemIndex)));
-
-			const body = new StreamedMultipartBody({ tracking_id: trackingId }, 'file', recording);
+			const upload = prepared[itemIndex];
+			if (!isPrepared(upload)) throw upload;
+			const recording = await upload.recording();
+			const body = new StreamedMultipartBody({ tracking_id: upload.trackingId }, 'file', recording);
 			const response = await omiApiRequest.call(this, {
 				method: 'POST',
 				api: 'ai',
@@ -128,7 +170,7 @@ export async function uploadRecordings(
 				timeoutMs,
 			});
 			return {
-				trackingId,
+				trackingId: upload.trackingId,
 				operation: target.operation,
 				fileName: recording.fileName,
 				fileSize: recording.size,
@@ -140,3 +182,5 @@ export async function uploadRecordings(
 		concurrency,
 	);
 }
+
+const isPrepared = (upload: PreparedUpload | Error): upload is PreparedUpload => !(upload instanceof Error);
