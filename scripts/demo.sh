@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `npm run demo`: the package in a real n8n 2.x with the OMI sandbox, from a fresh clone.
-# Installs what is missing (this repo's dev dependencies, then n8n 2.41.1 with Node 24),
+# Installs what is missing (this repo's dev dependencies, then the n8n 2.x that
+# e2e/n8n-2/package.json pins, with Node 24),
 # builds the package, and hands over to scripts/demo.ts, which starts everything.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,7 +13,7 @@ if [[ ! -x node_modules/.bin/tsx ]]; then
 	npm ci --no-audit --no-fund
 fi
 
-step "Installing n8n 2.41.1 and Node 24 (first time only: a few minutes, npm's output follows)"
+step "Installing n8n $(node -p "require('./e2e/n8n-2/package.json').dependencies.n8n") and Node 24 (first time only: a few minutes, npm's output follows)"
 bash e2e/scripts/install-n8n.sh 2
 
 step "Building the package"

@@ -12,15 +12,14 @@ import { readdirSync } from 'node:fs';
 import * as http from 'node:http';
 import { join, resolve } from 'node:path';
 
-import { type N8nServer, type OwnerAccount, startN8n } from '../e2e/harness/n8nServer';
+import { type N8nServer, type OwnerAccount, installedN8nVersion, startN8n } from '../e2e/harness/n8nServer';
 import { createSandboxCredentials, packedTarball } from '../e2e/harness/suite';
 import { example } from '../e2e/harness/workflows';
 import { type Sandbox, startSandbox } from '../sandbox/server';
 
 const ROOT = resolve(__dirname, '..');
 const EXAMPLES = join(ROOT, 'examples');
-const SANDBOX_DEFAULT_URL = 'http://127.0.0.1:3990';
-const QA_ALERT = 'omi-qa-alert.json';
+const ANALYZE_FORM_PATH = 'omi-analyze-call';
 
 const ports = {
 	n8n: Number(process.env.DEMO_N8N_PORT ?? 5678),
@@ -76,25 +75,19 @@ async function main(): Promise<void> {
 		slack = await startSlackStandIn(ports.slack);
 		const slackUrl = `http://127.0.0.1:${ports.slack}/services/DEMO/DEMO/demo`;
 
-		step(`Starting n8n 2.41.1 on 127.0.0.1:${ports.n8n} with this package installed as a community package`);
+		step(`Starting n8n ${installedN8nVersion('2')} on 127.0.0.1:${ports.n8n} with this package installed as a community package`);
 		n8n = await startN8n({ version: '2', tarball: packedTarball(), port: ports.n8n, owner: OWNER });
 
-		step('Creating the sandbox credentials and the example workflows');
+		step('Creating the sandbox credentials and the example workflows, active');
 		const credentials = await createSandboxCredentials(n8n, sandbox);
 		const names: string[] = [];
 		for (const file of readdirSync(EXAMPLES).filter((name) => name.endsWith('.json'))) {
-			const workflow = example(file, credentials, slackUrl);
-			for (const node of workflow.nodes) {
-				const url = node.parameters.recordingUrl;
-				if (typeof url === 'string') node.parameters.recordingUrl = url.replace(SANDBOX_DEFAULT_URL, sandbox.url);
-			}
+			const workflow = example(file, { credentials, slackUrl, sandboxUrl: sandbox.url });
 			const created = await n8n.api<{ id: string }>('POST', '/workflows', workflow);
 			if (created.status !== 200) throw new Error(`Could not create "${workflow.name}": HTTP ${created.status} ${JSON.stringify(created.body)}`);
-			if (file === QA_ALERT) {
-				const activated = await n8n.api('POST', `/workflows/${created.body.id}/activate`);
-				if (activated.status !== 200) throw new Error(`Could not activate "${workflow.name}": HTTP ${activated.status}`);
-			}
-			names.push(`${workflow.name}${file === QA_ALERT ? '  (active)' : ''}`);
+			const activated = await n8n.api('POST', `/workflows/${created.body.id}/activate`);
+			if (activated.status !== 200) throw new Error(`Could not activate "${workflow.name}": HTTP ${activated.status} ${JSON.stringify(activated.body)}`);
+			names.push(workflow.name);
 		}
 
 		console.log(`
@@ -104,16 +97,19 @@ async function main(): Promise<void> {
   Login:    ${OWNER.email}
   Password: ${OWNER.password}
 
-  Workflows:
+  Workflows, all active:
 ${names.map((name) => `    - ${name}`).join('\n')}
 
-  What to click first: open "OMI: analyze a call recording" and click "Test workflow".
-  The sandbox analyses the call and posts the result to the active QA alert workflow;
-  its staff score is 55, below 70, so the alert appears here in a few seconds.
+  What to click first: open the form ${n8n.baseUrl}/form/${ANALYZE_FORM_PATH} and click Submit.
+  Its fields are filled with a sample recording. The sandbox analyses the call and posts
+  the result to the QA alert workflow; the staff score is 55, below 70, so the alert
+  appears here in a few seconds. Then open the workflows in the editor to see each step.
 
   The OMI sandbox answers on ${sandbox.url} (API key "${sandbox.apiKey}").
   With a real OMI key, open the credential "OMI sandbox", set Environment to Production and
-  paste the key: the same workflows then run against OMI.
+  paste the key: uploads, scripts and campaigns then run against OMI. Results need more:
+  OMI must reach n8n's webhook URL, and this n8n listens on 127.0.0.1 only. See the README,
+  "Install in n8n", for a server that OMI can reach (WEBHOOK_URL).
 
   Press Ctrl-C to stop everything.`);
 	} catch (error) {

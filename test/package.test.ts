@@ -42,4 +42,17 @@ describe('the published package', () => {
 		);
 		expect(paths.filter((path) => /sandbox|test\/|\.test\./.test(path))).toEqual([]);
 	});
+
+	it('packs a codex beside every node, naming the node as n8n registers it', () => {
+		for (const nodeFile of pkg.n8n.nodes as string[]) {
+			const codexFile = nodeFile.replace(/\.js$/, '.json');
+			expect(existsSync(join(root, codexFile))).toBe(true);
+			const codex = JSON.parse(readFileSync(join(root, codexFile), 'utf8'));
+			// eslint-disable-next-line @typescript-eslint/no-require-imports
+			const exported = require(join(root, nodeFile));
+			const [NodeClass] = Object.values(exported) as Array<new () => { description: { name: string } }>;
+			expect(codex.node).toBe(`${pkg.name}.${new NodeClass().description.name}`);
+			expect(codex.resources.primaryDocumentation[0].url).toMatch(/^https:\/\/github\.com\/.+#/);
+		}
+	});
 });

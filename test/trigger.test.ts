@@ -82,6 +82,15 @@ describe('OMI AI Trigger', () => {
 	}
 
 	describe('lifecycle', () => {
+		it('tells the user, first thing in the node panel, that an OMI account delivers to one URL', async () => {
+			const { OmiAiTrigger: TriggerNode } = await import('../nodes/OmiAiTrigger/OmiAiTrigger.node');
+			const [first] = new TriggerNode().description.properties;
+
+			expect(first.type).toBe('notice');
+			expect(first.displayName).toMatch(/one URL only/);
+			expect(first.displayName).toMatch(/one active OMI AI Trigger workflow per OMI account/);
+		});
+
 		it('registers its production URL, with a secret token, with OMI on activation', async () => {
 			const { id, registered } = await activate();
 

@@ -107,7 +107,7 @@ export function nodeBinary(version: N8nVersion): string {
 	return process.execPath;
 }
 
-function installedN8nVersion(version: N8nVersion): string {
+export function installedN8nVersion(version: N8nVersion): string {
 	const pkg = path.join(wrapperDir(version), 'node_modules', 'n8n', 'package.json');
 	if (!fs.existsSync(pkg)) {
 		throw new Error(`n8n ${version}.x is not installed: run e2e/scripts/install-n8n.sh ${version}`);

@@ -137,3 +137,26 @@ export async function createSandboxCredentials(
 	const alovoice = await n8n.createCredential(names.alovoice, 'alovoiceApi', { token: sandbox.alovoiceToken, baseUrl: sandbox.url });
 	return { omi: { id: omi.id, name: names.omi }, alovoice: { id: alovoice.id, name: names.alovoice } };
 }
+
+const HTML_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#x27': "'", '#x60': '`', '#x3D': '=' };
+const unescapeHtml = (text: string) => text.replace(/&(amp|lt|gt|quot|#x27|#x60|#x3D);/g, (_, name: string) => HTML_ENTITIES[name]);
+
+/**
+ * Opens an n8n form and submits it as a browser does when the user clicks
+ * Submit: every field with the value the page shows, text fields and text
+ * areas only. Returns the answer, which ends when the workflow answers the form.
+ */
+export async function submitForm(formUrl: string): Promise<{ status: number; text: string }> {
+	const page = await fetch(formUrl);
+	const html = await page.text();
+	if (page.status !== 200) throw new Error(`The form ${formUrl} answered HTTP ${page.status}: ${html.slice(0, 300)}`);
+	const form = new FormData();
+	const fields = /<input[^>]*?\bname='(field-\d+)'[^>]*?\bvalue="([^"]*)"|<textarea[^>]*?\bname='(field-\d+)'[^>]*>([^<]*)<\/textarea>/g;
+	for (const [, inputName, inputValue, areaName, areaValue] of html.matchAll(fields)) {
+		form.append(inputName ?? areaName, unescapeHtml(inputValue ?? areaValue));
+	}
+	if ([...form.keys()].length === 0) throw new Error(`The form ${formUrl} shows no fields`);
+	const authToken = /const authToken = '([^']*)'/.exec(html)?.[1];
+	const answer = await fetch(formUrl, { method: 'POST', body: form, headers: authToken ? { 'x-auth-token': authToken } : {} });
+	return { status: answer.status, text: await answer.text() };
+}

@@ -68,20 +68,51 @@ export function webhookStart(path: string): WorkflowNode {
 export const omi = (name: string, parameters: Record<string, unknown>, credentials: Credentials) =>
 	node(name, OMI_AI, 1, parameters, { credentials: { omiCallApi: credentials.omi } });
 
-/** Analyze Call of the recording at the Webhook body's `url`, under its `trackingId`. */
-function analyzeFromBody(credentials: Credentials): WorkflowNode {
-	return omi(
-		'Analyze Call',
-		{
-			resource: 'recording',
-			operation: 'analyzeCall',
-			source: 'url',
-			recordingUrl: '={{ $json.body.url }}',
-			trackingId: '={{ $json.body.trackingId }}',
+type UploadOperation = 'transcribe' | 'analyzeCall';
+
+const UPLOAD_NODE_NAMES: Record<UploadOperation, string> = { transcribe: 'Transcribe', analyzeCall: 'Analyze Call' };
+
+/** Transcribe or Analyze Call of the recording at the Webhook body's `url`, under its `trackingId`. */
+function uploadFromUrl(name: string, path: string, operation: UploadOperation, credentials: Credentials): WorkflowJson {
+	return chain(name, [
+		webhookStart(path),
+		omi(
+			UPLOAD_NODE_NAMES[operation],
+			{
+				resource: 'recording',
+				operation,
+				source: 'url',
+				recordingUrl: '={{ $json.body.url }}',
+				trackingId: '={{ $json.body.trackingId }}',
+				options: {},
+			},
+			credentials,
+		),
+	]);
+}
+
+/** The same for the file at the Webhook body's `path`, read from disk into the binary store by n8n's own node. */
+function uploadFromDisk(name: string, path: string, operation: UploadOperation, credentials: Credentials): WorkflowJson {
+	return chain(name, [
+		webhookStart(path),
+		node('Read recording', 'n8n-nodes-base.readWriteFile', 1, {
+			operation: 'read',
+			fileSelector: '={{ $json.body.path }}',
 			options: {},
-		},
-		credentials,
-	);
+		}),
+		omi(
+			UPLOAD_NODE_NAMES[operation],
+			{
+				resource: 'recording',
+				operation,
+				source: 'binary',
+				binaryPropertyName: 'data',
+				trackingId: "={{ $('Webhook').item.json.body.trackingId }}",
+				options: {},
+			},
+			credentials,
+		),
+	]);
 }
 
 export const TOKEN_EXPIRY_PATHS = {
@@ -107,6 +138,8 @@ export function tokenExpiryWorkflows(credentials: Credentials): WorkflowJson[] {
 
 export const ACTION_PATHS = {
 	transcribeFromDisk: 'e2e-transcribe-disk',
+	analyzeFromDisk: 'e2e-analyze-disk',
+	transcribeFromUrl: 'e2e-transcribe-url',
 	analyzeFromUrl: 'e2e-analyze-url',
 	scripts: 'e2e-scripts',
 	campaign: 'e2e-campaign',
@@ -118,29 +151,12 @@ export const SANDBOX_SCRIPT_ID = '66f1a2b3c4d5e6f708192a3b';
 
 export function actionWorkflows(credentials: Credentials): WorkflowJson[] {
 	return [
-		// Body: { path, trackingId }. The file is read from disk by n8n's own node, into the binary store.
-		chain('e2e: transcribe a recording read from disk', [
-			webhookStart(ACTION_PATHS.transcribeFromDisk),
-			node('Read recording', 'n8n-nodes-base.readWriteFile', 1, {
-				operation: 'read',
-				fileSelector: '={{ $json.body.path }}',
-				options: {},
-			}),
-			omi(
-				'Transcribe',
-				{
-					resource: 'recording',
-					operation: 'transcribe',
-					source: 'binary',
-					binaryPropertyName: 'data',
-					trackingId: "={{ $('Webhook').item.json.body.trackingId }}",
-					options: {},
-				},
-				credentials,
-			),
-		]),
+		// Body: { path, trackingId }.
+		uploadFromDisk('e2e: transcribe a recording read from disk', ACTION_PATHS.transcribeFromDisk, 'transcribe', credentials),
+		uploadFromDisk('e2e: analyze a call read from disk', ACTION_PATHS.analyzeFromDisk, 'analyzeCall', credentials),
 		// Body: { url, trackingId }.
-		chain('e2e: analyze a call from a URL', [webhookStart(ACTION_PATHS.analyzeFromUrl), analyzeFromBody(credentials)]),
+		uploadFromUrl('e2e: transcribe a recording from a URL', ACTION_PATHS.transcribeFromUrl, 'transcribe', credentials),
+		uploadFromUrl('e2e: analyze a call from a URL', ACTION_PATHS.analyzeFromUrl, 'analyzeCall', credentials),
 		chain('e2e: list callBot scripts', [
 			webhookStart(ACTION_PATHS.scripts),
 			omi('List Scripts', { resource: 'callbotScript', operation: 'getMany', returnAll: true }, credentials),
@@ -247,12 +263,24 @@ export function transcribeUrlsWorkflow(name: string, path: string, credentials: 
 
 const EXAMPLES = join(__dirname, '..', '..', 'examples');
 
+/** Where the examples point that a demo or a test replaces with its own stand-ins. */
+export const EXAMPLE_SANDBOX_URL = 'http://127.0.0.1:3990';
+
+export interface ExampleStandIns {
+	credentials: Credentials;
+	/** Receives what the examples post to Slack. */
+	slackUrl: string;
+	/** The sandbox, where it does not listen on the examples' default port. */
+	sandboxUrl?: string;
+}
+
 /**
- * An example workflow from examples/ as a user imports it, then points at
- * their own credentials: ours, and the URL that stands in for Slack.
+ * An example workflow from examples/ as a user imports it, then pointed at
+ * their own credentials, and at stand-ins for Slack and the sandbox.
  */
-export function example(file: string, credentials: Credentials, slackUrl: string): WorkflowJson {
-	const workflow = JSON.parse(readFileSync(join(EXAMPLES, file), 'utf8')) as WorkflowJson;
+export function example(file: string, { credentials, slackUrl, sandboxUrl }: ExampleStandIns): WorkflowJson {
+	const text = readFileSync(join(EXAMPLES, file), 'utf8');
+	const workflow = JSON.parse(sandboxUrl ? text.replaceAll(EXAMPLE_SANDBOX_URL, sandboxUrl) : text) as WorkflowJson;
 	for (const entry of workflow.nodes) {
 		if (entry.credentials?.omiCallApi) entry.credentials.omiCallApi = credentials.omi;
 		if (entry.credentials?.alovoiceApi) entry.credentials.alovoiceApi = credentials.alovoice;
@@ -262,3 +290,6 @@ export function example(file: string, credentials: Credentials, slackUrl: string
 	}
 	return { name: workflow.name, nodes: workflow.nodes, connections: workflow.connections, settings: workflow.settings ?? {} };
 }
+
+export const exampleName = (file: string): string =>
+	(JSON.parse(readFileSync(join(EXAMPLES, file), 'utf8')) as WorkflowJson).name;

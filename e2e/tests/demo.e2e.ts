@@ -4,9 +4,12 @@
  */
 
 import { type ChildProcess, spawn } from 'node:child_process';
-import { resolve } from 'node:path';
+import { readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 
-import { freePort } from '../harness/n8nServer';
+import { freePort, installedN8nVersion } from '../harness/n8nServer';
+import { submitForm, until } from '../harness/suite';
+import { exampleName } from '../harness/workflows';
 
 const ROOT = resolve(__dirname, '..', '..');
 
@@ -63,10 +66,13 @@ describe('npm run demo', () => {
 		expect(output).toContain(`Editor:   http://127.0.0.1:${ports.n8n}`);
 		expect(output).toMatch(/Login: {4}demo@example\.com\n {2}Password: {1}\S+/);
 		expect(output).toContain('What to click first');
-		expect(output).toMatch(/▶ Installing n8n 2\.41\.1[\s\S]*▶ Starting the OMI sandbox[\s\S]*▶ Creating the sandbox credentials/);
+		const version = installedN8nVersion('2').replaceAll('.', '\\.');
+		expect(output).toMatch(
+			new RegExp(`▶ Installing n8n ${version}[\\s\\S]*▶ Starting the OMI sandbox[\\s\\S]*▶ Creating the sandbox credentials`),
+		);
 	});
 
-	it('brings up an editor where the owner logs in and finds the examples, the QA alert active', async () => {
+	it('brings up an editor where the owner logs in and finds every example, active', async () => {
 		const baseUrl = `http://127.0.0.1:${ports.n8n}`;
 		const password = /Password: (\S+)/.exec(output)?.[1] as string;
 		const headers = { 'content-type': 'application/json', 'browser-id': 'demo-test' };
@@ -81,12 +87,21 @@ describe('npm run demo', () => {
 		const listed = await fetch(`${baseUrl}/rest/workflows`, { headers: { ...headers, cookie } });
 		const workflows = ((await listed.json()) as { data: Array<{ name: string; active: boolean }> }).data;
 
-		expect(workflows.map(({ name, active }) => ({ name, active })).sort((a, b) => a.name.localeCompare(b.name))).toEqual([
-			{ name: 'Alovoice: analyze a call and alert when the agent did not greet', active: false },
-			{ name: 'OMI: alert Slack when a call\'s staff QA score is below 70', active: true },
-			{ name: 'OMI: analyze a call recording', active: false },
-			{ name: 'OMI: transcribe a recording and start a callBot campaign', active: false },
-		]);
+		const examples = readdirSync(join(ROOT, 'examples')).filter((file) => file.endsWith('.json'));
+		expect(examples.length).toBeGreaterThanOrEqual(4);
+		expect(workflows.map(({ name, active }) => ({ name, active })).sort((a, b) => a.name.localeCompare(b.name))).toEqual(
+			examples.map((file) => ({ name: exampleName(file), active: true })).sort((a, b) => a.name.localeCompare(b.name)),
+		);
+	});
+
+	it('does what it says to click first: the form as filled in leads to the Slack alert', async () => {
+		const formUrl = /open the form (\S+) and click Submit/.exec(output)?.[1] as string;
+		expect(formUrl).toBe(`http://127.0.0.1:${ports.n8n}/form/omi-analyze-call`);
+
+		await submitForm(formUrl);
+
+		await until('the alert at the Slack stand-in', () => (output.includes('[Slack stand-in]') ? true : undefined));
+		expect(output).toMatch(/\[Slack stand-in\] .*crm-call-0912-score-55 scored 55\/100/);
 	});
 
 	it('stops n8n, the sandbox and the Slack stand-in on Ctrl-C', async () => {

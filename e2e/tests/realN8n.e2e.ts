@@ -24,13 +24,16 @@ import {
 	packedTarball,
 	runWebhookWorkflow,
 	stepsWithDiagnostics,
+	submitForm,
 	until,
 } from '../harness/suite';
-import { ACTION_PATHS, type Credentials, type WorkflowJson, actionWorkflows, example } from '../harness/workflows';
+import { ACTION_PATHS, type Credentials, type WorkflowJson, actionWorkflows, example, exampleName } from '../harness/workflows';
 
 const ROOT = resolve(__dirname, '..', '..');
 const PACKAGE = 'n8n-nodes-omicall';
 const VERSIONS = (process.env.E2E_N8N_VERSIONS ?? '2,1').split(',').map((v) => v.trim()) as N8nVersion[];
+const EXAMPLE_FILES = readdirSync(join(ROOT, 'examples')).filter((name) => name.endsWith('.json'));
+const QA_ALERT = exampleName('omi-qa-alert.json');
 
 /** A local HTTP server standing in for Slack's incoming webhooks. */
 async function startCatcher() {
@@ -107,11 +110,18 @@ describe.each(VERSIONS)('n8n %s.x', (version) => {
 		);
 		expect(ours.map((type) => type.name.replace(/Tool$/, '')).every((name) => main.includes(name))).toBe(true);
 
-		const credentialTypes = await n8n.rest<Array<{ name: string }>>('GET', '/types/credentials.json');
-		expect(credentialTypes.body.map((type) => type.name)).toEqual(expect.arrayContaining(['omiCallApi', 'alovoiceApi']));
+		const credentialTypes = await n8n.rest<Array<{ name: string; iconUrl?: { light: string; dark: string } }>>(
+			'GET',
+			'/types/credentials.json',
+		);
+		const ourCredentials = credentialTypes.body.filter((type) => ['omiCallApi', 'alovoiceApi'].includes(type.name));
+		expect(ourCredentials.map((type) => type.name).sort()).toEqual(['alovoiceApi', 'omiCallApi']);
 
-		const icons = [...new Set(ours.flatMap((type) => (type.iconUrl ? [type.iconUrl.light, type.iconUrl.dark] : [])))];
-		expect(icons.sort()).toEqual(
+		const iconsOf = (types: Array<{ iconUrl?: { light: string; dark: string } }>) =>
+			[...new Set(types.flatMap((type) => (type.iconUrl ? [type.iconUrl.light, type.iconUrl.dark] : [])))].sort();
+		const icons = iconsOf(ours);
+		expect(iconsOf(ourCredentials)).toEqual(icons);
+		expect(icons).toEqual(
 			['alovoice.svg', 'alovoice.dark.svg', 'omi.svg', 'omi.dark.svg'].map((file) => `icons/${PACKAGE}/dist/icons/${file}`).sort(),
 		);
 		for (const icon of icons) {
@@ -129,12 +139,10 @@ describe.each(VERSIONS)('n8n %s.x', (version) => {
 		credentials = await createSandboxCredentials(n8n, sandbox);
 	});
 
-	step('imports the examples and activates the QA alert, whose trigger registers its URL with OMI', async () => {
-		for (const file of readdirSync(join(ROOT, 'examples')).filter((name) => name.endsWith('.json'))) {
-			await createWorkflow(example(file, credentials, catcher.url));
+	step('imports every example and activates it; the QA alert\'s trigger registers its URL with OMI', async () => {
+		for (const file of EXAMPLE_FILES) {
+			await activate(await createWorkflow(example(file, { credentials, slackUrl: catcher.url, sandboxUrl: sandbox.url })));
 		}
-		const qaAlert = workflowIds.get(example('omi-qa-alert.json', credentials, catcher.url).name) as string;
-		await activate(qaAlert);
 
 		// n8n 2.x finishes an activation in the background.
 		const registered = new URL(await until('the trigger to register with OMI', () => sandbox.control.webhook().current ?? undefined));
@@ -147,30 +155,47 @@ describe.each(VERSIONS)('n8n %s.x', (version) => {
 		for (const workflow of actionWorkflows(credentials)) await activate(await createWorkflow(workflow));
 	});
 
-	step('transcribes a recording that n8n read from disk into its binary store', async () => {
+	step('transcribes and analyzes a recording that n8n read from disk into its binary store', async () => {
 		const recording = join(files, 'call-0912.wav');
 		const audio = Buffer.from(await (await fetch(`${sandbox.url}/recordings/call-0912.wav?seconds=4`)).arrayBuffer());
 		writeFileSync(recording, audio);
+		const sha256 = createHash('sha256').update(audio).digest('hex');
 
-		const [item] = await runAction(ACTION_PATHS.transcribeFromDisk, { path: recording, trackingId: 'e2e-disk-1' });
+		const uploads = [
+			{ path: ACTION_PATHS.transcribeFromDisk, trackingId: 'e2e-disk-1', endpoint: 'speech_to_text' },
+			{ path: ACTION_PATHS.analyzeFromDisk, trackingId: 'e2e-disk-score-88', endpoint: 'call_analyze' },
+		];
+		for (const { path, trackingId, endpoint } of uploads) {
+			const [item] = await runAction(path, { path: recording, trackingId });
 
-		expect(item).toMatchObject({ trackingId: 'e2e-disk-1', fileName: 'call-0912.wav', fileSize: audio.length });
-		expect(sandbox.control.uploads().find((upload) => upload.trackingId === 'e2e-disk-1')).toMatchObject({
-			endpoint: 'speech_to_text',
-			size: audio.length,
-			sha256: createHash('sha256').update(audio).digest('hex'),
-		});
+			expect(item).toMatchObject({ trackingId, source: 'binary', fileName: 'call-0912.wav', fileSize: audio.length });
+			expect(sandbox.control.uploads().find((upload) => upload.trackingId === trackingId)).toMatchObject({
+				endpoint,
+				size: audio.length,
+				sha256,
+			});
+		}
 	});
 
-	step('analyzes calls from a URL the sandbox serves', async () => {
-		for (const trackingId of ['e2e-qa-score-55', 'e2e-qa-score-92']) {
-			const [item] = await runAction(ACTION_PATHS.analyzeFromUrl, {
-				url: `${sandbox.url}/recordings/${trackingId}.wav?seconds=2`,
-				trackingId,
-			});
+	step('transcribes and analyzes calls from a URL the sandbox serves', async () => {
+		const uploads = [
+			{ path: ACTION_PATHS.transcribeFromUrl, trackingId: 'e2e-url-1', endpoint: 'speech_to_text' },
+			{ path: ACTION_PATHS.analyzeFromUrl, trackingId: 'e2e-qa-score-55', endpoint: 'call_analyze' },
+			{ path: ACTION_PATHS.analyzeFromUrl, trackingId: 'e2e-qa-score-92', endpoint: 'call_analyze' },
+		];
+		for (const { path, trackingId, endpoint } of uploads) {
+			const url = `${sandbox.url}/recordings/${trackingId}.wav?seconds=2`;
+			const served = Buffer.from(await (await fetch(url)).arrayBuffer());
+
+			const [item] = await runAction(path, { url, trackingId });
+
 			expect(item).toMatchObject({ trackingId, source: 'url', fileName: `${trackingId}.wav`, fileSize: 44 + 2 * 16000 });
+			expect(sandbox.control.uploads().find((upload) => upload.trackingId === trackingId)).toMatchObject({
+				endpoint,
+				size: served.length,
+				sha256: createHash('sha256').update(served).digest('hex'),
+			});
 		}
-		expect(sandbox.control.uploads().filter((upload) => upload.endpoint === 'call_analyze')).toHaveLength(2);
 	});
 
 	step('lists the callBot scripts', async () => {
@@ -212,33 +237,78 @@ describe.each(VERSIONS)('n8n %s.x', (version) => {
 		expect(result.text.length).toBeGreaterThan(0);
 	});
 
-	step('OMI posts the results to the trigger: the low score alerts Slack, the high one does not', async () => {
-		const qaAlert = example('omi-qa-alert.json', credentials, catcher.url).name;
-		const triggered = await until('two trigger executions of the QA alert', async () => {
-			const list = (await executions(qaAlert)).filter((execution) => execution.status === 'success');
-			return list.length >= 2 ? list : undefined;
+	step('OMI posts the results to the trigger: the low score alerts Slack, the high ones do not', async () => {
+		const analyses = ['e2e-disk-score-88', 'e2e-qa-score-55', 'e2e-qa-score-92'];
+		const triggered = await until('three trigger executions of the QA alert', async () => {
+			const list = (await executions(QA_ALERT)).filter((execution) => execution.status === 'success');
+			return list.length >= analyses.length ? list : undefined;
 		});
 
 		const items = triggered.map((execution) => outputOf(execution, 'OMI AI Trigger')[0]);
-		expect(items.map((item) => item.trackingId).sort()).toEqual(['e2e-qa-score-55', 'e2e-qa-score-92']);
+		expect(items.map((item) => item.trackingId).sort()).toEqual(analyses);
 		for (const item of items) {
-			expect(item).toMatchObject({ event: 'callAnalysisCompleted', qa: { staffScore: expect.any(Number) } });
-			expect(item.qa.staffScore).toBe(item.trackingId.endsWith('55') ? 55 : 92);
+			expect(item).toMatchObject({ event: 'callAnalysisCompleted', qa: { staffScore: Number(/\d+$/.exec(item.trackingId)?.[0]) } });
 		}
 		await until('the Slack alert', () => (catcher.received.length > 0 ? true : undefined));
 		expect(catcher.received).toEqual([{ text: expect.stringContaining('call e2e-qa-score-55 scored 55/100') }]);
-		// The transcription went to the same URL, and the trigger, set to analyses only, let it pass with 200.
-		const transcript = sandbox.control.deliveries().find((delivery) => delivery.trackingId === 'e2e-disk-1');
-		expect(transcript).toMatchObject({ delivered: true, lastStatus: 200 });
+		// The transcriptions went to the same URL, and the trigger, set to analyses only, let them pass with 200.
+		for (const trackingId of ['e2e-disk-1', 'e2e-url-1']) {
+			const transcript = await until(`the transcript of ${trackingId}`, () =>
+				sandbox.control.deliveries().find((delivery) => delivery.trackingId === trackingId),
+			);
+			expect(transcript).toMatchObject({ delivered: true, lastStatus: 200 });
+		}
+	});
+
+	step('the example forms, submitted as the user finds them, upload, start the campaign and alert', async () => {
+		catcher.received.length = 0;
+		const sessionsBefore = sandbox.control.sessions().length;
+
+		const analyze = await submitForm(`${n8n.baseUrl}/form/omi-analyze-call`);
+		expect(analyze.status).toBe(200);
+		expect(sandbox.control.uploads().find((upload) => upload.trackingId === 'crm-call-0912-score-55')).toMatchObject({
+			endpoint: 'call_analyze',
+			fileName: 'call-0912.wav',
+		});
+		const alerted = await until('the QA alert of the form\'s call', async () =>
+			(await executions(QA_ALERT)).find(
+				(execution) =>
+					execution.status === 'success' && outputOf(execution, 'OMI AI Trigger')[0]?.trackingId === 'crm-call-0912-score-55',
+			),
+		);
+		expect(outputOf(alerted, 'Alert Slack')).toHaveLength(1);
+
+		const campaign = await submitForm(`${n8n.baseUrl}/form/omi-transcribe-and-campaign`);
+		expect(campaign.status).toBe(200);
+		const sessions = sandbox.control.sessions().slice(sessionsBefore);
+		expect(sessions).toHaveLength(1);
+		expect(sessions[0].body).toMatchObject({
+			contact_info: [
+				{ phone: '0912345678', ext_contact_code: 'C-1001', mapping_variables: { customer_name: 'Nguyễn Văn An' } },
+				{ phone: '0987654321', ext_contact_code: 'C-1002', mapping_variables: { debt_amount: '12.500.000' } },
+				{ phone: '0903111222', ext_contact_code: 'C-1003', mapping_variables: { debt_amount: '800.000' } },
+			],
+		});
+		const [transcribed] = await executions(exampleName('omi-transcribe-and-campaign.json'));
+		expect(outputOf(transcribed, 'Transcribe recording')).toEqual([
+			expect.objectContaining({ operation: 'transcribe', source: 'url', trackingId: `form-${transcribed.id}` }),
+		]);
+
+		const greeting = await submitForm(`${n8n.baseUrl}/form/alovoice-greeting-check`);
+		expect(greeting.status).toBe(200);
+		await until('both alerts at the Slack stand-in', () => (catcher.received.length >= 2 ? true : undefined), 60_000);
+		expect(catcher.received.map((message) => message.text).sort()).toEqual([
+			expect.stringMatching(/^Call call-1002: the agent did not greet the customer/),
+			expect.stringContaining('call crm-call-0912-score-55 scored 55/100'),
+		]);
 	});
 
 	step('starts one execution for a result OMI delivers three times', async () => {
-		const qaAlert = example('omi-qa-alert.json', credentials, catcher.url).name;
-		const before = (await executions(qaAlert)).length;
+		const before = (await executions(QA_ALERT)).length;
 
 		const first = await sandbox.control.deliver('analysis', 'e2e-twice-score-80');
 		const after = await until('the execution of the first delivery', async () => {
-			const list = (await executions(qaAlert)).filter((execution) => execution.status === 'success');
+			const list = (await executions(QA_ALERT)).filter((execution) => execution.status === 'success');
 			return list.length > before ? list : undefined;
 		});
 		const again = [];
@@ -247,25 +317,24 @@ describe.each(VERSIONS)('n8n %s.x', (version) => {
 		expect([first, ...again].map((answer) => answer.lastStatus)).toEqual([200, 200, 200]);
 		// Later deliveries would have started their executions by now.
 		await new Promise((done) => setTimeout(done, 1000));
-		expect(await executions(qaAlert)).toHaveLength(after.length);
+		expect(await executions(QA_ALERT)).toHaveLength(after.length);
 		expect(after).toHaveLength(before + 1);
 	});
 
 	step('refuses a delivery without the token, starting nothing', async () => {
 		const registered = new URL(sandbox.control.webhook().current as string);
 		registered.searchParams.delete('token');
-		const before = (await executions(example('omi-qa-alert.json', credentials, catcher.url).name)).length;
+		const before = (await executions(QA_ALERT)).length;
 
 		const delivery = await sandbox.control.deliver('analysis', 'e2e-no-token-score-10', registered.toString());
 
 		expect(delivery).toMatchObject({ delivered: false, lastStatus: 401 });
-		expect(await executions(example('omi-qa-alert.json', credentials, catcher.url).name)).toHaveLength(before);
+		expect(await executions(QA_ALERT)).toHaveLength(before);
 	});
 
 	step('once deactivated, a post to the old URL starts nothing', async () => {
-		const qaAlert = example('omi-qa-alert.json', credentials, catcher.url).name;
-		const before = (await executions(qaAlert)).length;
-		const deactivated = await n8n.api('POST', `/workflows/${workflowIds.get(qaAlert)}/deactivate`);
+		const before = (await executions(QA_ALERT)).length;
+		const deactivated = await n8n.api('POST', `/workflows/${workflowIds.get(QA_ALERT)}/deactivate`);
 		expect(deactivated.status).toBe(200);
 		// Probed without the token, which an active trigger answers with 401 and no execution.
 		const registered = new URL(sandbox.control.webhook().current as string);
@@ -278,7 +347,7 @@ describe.each(VERSIONS)('n8n %s.x', (version) => {
 		const delivery = await sandbox.control.deliver('analysis', 'e2e-after-deactivation-score-10');
 
 		expect(delivery).toMatchObject({ delivered: false, lastStatus: 404 });
-		expect(await executions(qaAlert)).toHaveLength(before);
+		expect(await executions(QA_ALERT)).toHaveLength(before);
 		expect(n8n.logTail(200)).toMatch(/OMI AI Trigger: OMI has no way to remove a webhook URL/);
 	});
 });
