@@ -250,8 +250,12 @@ describe('Alovoice › Call Analysis', () => {
 			readFileSync(join(__dirname, '..', 'examples', 'alovoice-greeting-alert.json'), 'utf8'),
 		) as { nodes: INode[] };
 		const analyze = example.nodes.find((node) => node.name === 'Analyze call') as INode;
+		// The item the example's form gives when submitted as it is filled in.
+		const form = example.nodes.find((node) => node.type === 'n8n-nodes-base.formTrigger') as INode;
+		const fields = (form.parameters.formFields as { values: Array<{ fieldLabel: string; defaultValue: string }> }).values;
+		const submitted = Object.fromEntries(fields.map((field) => [field.fieldLabel, field.defaultValue]));
 
-		const result = await n8n.run(alovoiceWorkflow([{}], analyze.parameters, credential));
+		const result = await n8n.run(alovoiceWorkflow([submitted], analyze.parameters, credential));
 
 		const [item] = result.output('Alovoice');
 		const fired = (item.json.tags as { fired: Array<{ name: string }> }).fired;

@@ -552,8 +552,12 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nServer> {
 		};
 		return server;
 	} catch (error) {
+		const tail = logTail();
 		await stopProcess().catch(() => undefined);
 		removeTempFolder(userFolder);
+		if (error instanceof Error && tail && !error.message.includes(tail)) {
+			error.message += `\n--- n8n log tail ---\n${tail}`;
+		}
 		throw error;
 	}
 }

@@ -15,7 +15,12 @@ export interface Execution {
 	id: string;
 	status: string;
 	workflowId: string;
-	data?: { resultData: { runData: Record<string, Array<{ data?: { main: Array<Array<{ json: Record<string, any> }>> } }>> } };
+	data?: {
+		resultData: {
+			runData: Record<string, Array<{ data?: { main: Array<Array<{ json: Record<string, any> }>> } }>>;
+			error?: { message: string; description?: string };
+		};
+	};
 }
 
 export async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000): Promise<T> {

