@@ -29,6 +29,10 @@ export async function registerWebhook({ req, res, core }: RouteContext): Promise
 	// One URL per account, replaced by each registration (omi-api.md 2).
 	core.state.webhook.current = url;
 	core.state.webhook.history.push(url);
+	if (core.options.registerAnswer === 'empty') {
+		res.writeHead(200).end();
+		return;
+	}
 	sendOk(res, { url });
 }
 

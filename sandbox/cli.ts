@@ -4,7 +4,7 @@
  *   npm run sandbox -- --port 3990 --result-delay 500 --dnc 0900000001,0900000002
  */
 
-import { SANDBOX_DEFAULTS, startSandbox, type SandboxOptions } from './server';
+import { type RegisterAnswer, SANDBOX_DEFAULTS, startSandbox, type SandboxOptions } from './server';
 
 const USAGE = `Usage: tsx sandbox/cli.ts [options]
   --port <n>            port to listen on (default ${SANDBOX_DEFAULTS.port}; 0 = any free port)
@@ -14,11 +14,13 @@ const USAGE = `Usage: tsx sandbox/cli.ts [options]
   --result-delay <ms>   delay before an upload's result is POSTed to the webhook (default ${SANDBOX_DEFAULTS.resultDelayMs})
   --dnc <phones>        comma-separated phones answered with number_dnc
   --invalid <phones>    comma-separated phones answered with invalid_phone_number
+  --register-answer <envelope|empty>
+                        answer a webhook registration with OMI's envelope (default) or a bare 200
   --quiet               do not log requests`;
 
 class UsageError extends Error {}
 
-const FLAGS = ['port', 'host', 'api-key', 'token-ttl', 'result-delay', 'dnc', 'invalid'] as const;
+const FLAGS = ['port', 'host', 'api-key', 'token-ttl', 'result-delay', 'dnc', 'invalid', 'register-answer'] as const;
 type Flag = (typeof FLAGS)[number];
 
 function parseArgs(argv: string[]): { values: Partial<Record<Flag, string>>; quiet: boolean; help: boolean } {
@@ -54,6 +56,11 @@ const list = (raw: string | undefined) =>
 		.map((item) => item.trim())
 		.filter(Boolean);
 
+function registerAnswer(raw: string | undefined): RegisterAnswer | undefined {
+	if (raw === undefined || raw === 'envelope' || raw === 'empty') return raw;
+	throw new UsageError(`--register-answer must be "envelope" or "empty", got "${raw}"`);
+}
+
 function toOptions(values: Partial<Record<Flag, string>>, quiet: boolean): SandboxOptions {
 	const ttlSeconds = number('token-ttl', values['token-ttl']);
 	return {
@@ -64,6 +71,7 @@ function toOptions(values: Partial<Record<Flag, string>>, quiet: boolean): Sandb
 		resultDelayMs: number('result-delay', values['result-delay']),
 		dncPhones: list(values.dnc),
 		invalidPhones: list(values.invalid),
+		registerAnswer: registerAnswer(values['register-answer']),
 		log: quiet ? undefined : (line) => console.log(`${new Date().toISOString()} ${line}`),
 	};
 }

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FaultBook } from './faults';
 import type { CancellableTimers } from './timers';
 import type { TokenIssuer } from './tokens';
-import type { CallbotSession, RequestLogEntry, UploadRecord, WebhookState } from './types';
+import type { CallbotSession, RegisterAnswer, RequestLogEntry, UploadRecord, WebhookState } from './types';
 import type { WebhookDispatcher } from './webhooks';
 
 export interface ResolvedOptions {
@@ -12,6 +12,7 @@ export interface ResolvedOptions {
 	dncPhones: Set<string>;
 	invalidPhones: Set<string>;
 	analyzedLogsPerSession: number;
+	registerAnswer: RegisterAnswer;
 }
 
 /** Everything reset() forgets. Replaced whole on reset, so no field can be missed. */

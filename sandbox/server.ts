@@ -37,6 +37,7 @@ export const SANDBOX_DEFAULTS = {
 	analyzedLogsPerSession: 120,
 	alovoiceToken: 'sandbox-alovoice-token',
 	alovoiceReadyAfterMs: 3000,
+	registerAnswer: 'envelope',
 } as const;
 
 function logRequest(state: SandboxState, req: IncomingMessage, path: string, url: URL): RequestLogEntry {
@@ -78,6 +79,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			dncPhones: new Set((options.dncPhones ?? []).map((p) => p.trim())),
 			invalidPhones: new Set((options.invalidPhones ?? []).map((p) => p.trim())),
 			analyzedLogsPerSession: Math.max(0, options.analyzedLogsPerSession ?? SANDBOX_DEFAULTS.analyzedLogsPerSession),
+			registerAnswer: options.registerAnswer ?? SANDBOX_DEFAULTS.registerAnswer,
 		},
 		state: createState(),
 		tokens: new TokenIssuer(options.tokenTtlMs ?? SANDBOX_DEFAULTS.tokenTtlMs),

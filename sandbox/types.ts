@@ -30,7 +30,14 @@ export interface SandboxOptions {
 	alovoiceToken?: string;
 	/** How long after its first send an Alovoice analysis stays "not ready", default 3000. */
 	alovoiceReadyAfterMs?: number;
+	/**
+	 * How a webhook registration is answered: OMI's envelope (default), or a bare
+	 * HTTP 200 without a body, which is all OMI's documents promise.
+	 */
+	registerAnswer?: RegisterAnswer;
 }
+
+export type RegisterAnswer = 'envelope' | 'empty';
 
 export type DeliveryKind = 'transcription' | 'analysis';
 

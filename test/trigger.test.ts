@@ -112,6 +112,18 @@ describe('OMI AI Trigger', () => {
 			expect(await server.waitForExecutions(id, 1)).toHaveLength(1);
 		});
 
+		it('activates when OMI answers the registration with a bare 200, all its document shows', async () => {
+			const bare = await startSandbox({ port: 0, registerAnswer: 'empty' });
+			try {
+				const id = await server.activate(triggerWorkflow(addOmiCredential(n8n, bare, {}, 'omi-bare')));
+
+				expect(withoutToken(bare.control.webhook().current as string)).toBe(server.webhookUrl(id, TRIGGER));
+				expect(bare.control.requests().find((request) => request.path === '/api/ai/register_webhook_ai')?.status).toBe(200);
+			} finally {
+				await bare.close();
+			}
+		});
+
 		it('gives each workflow its own token', async () => {
 			const first = await activate();
 			const second = await activate();

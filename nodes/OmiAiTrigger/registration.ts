@@ -44,6 +44,8 @@ export async function registerWithOmi(this: IHookFunctions, url: string): Promis
 		method: 'POST',
 		api: 'ai',
 		path: '/api/ai/register_webhook_ai',
+		// OMI documents only "200 OK" for this endpoint, with no body.
+		emptyAnswerIsSuccess: true,
 		// OMI then refuses the registration with its own "API key is required" explanation.
 		body: { url: token === undefined ? url : withToken(url, token) },
 	});

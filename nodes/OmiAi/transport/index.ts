@@ -40,6 +40,8 @@ export interface OmiRequest {
 	/** What an OMI error code means for this request, where it means more than the general hint says. */
 	errorMessages?: Record<string, OmiErrorText>;
 	timeoutMs?: number;
+	/** For endpoints whose documented success is a bare HTTP 200, without the envelope. */
+	emptyAnswerIsSuccess?: boolean;
 }
 
 export interface OmiErrorText {
@@ -155,20 +157,24 @@ export async function omiApiRequest<T = unknown>(this: OmiContext, request: OmiR
 		disableFollowRedirect: request.body instanceof StreamedMultipartBody,
 	};
 
-	const send = async (renewToken: boolean) => {
+	const send = async (renewToken: boolean): Promise<unknown> => {
 		const headers = renewToken ? { ...(options.headers ?? {}), [FORCE_RENEWAL_HEADER]: '1' } : options.headers;
 		try {
-			return parseEnvelope(
-				await this.helpers.httpRequestWithAuthentication.call(this, OMI_CREDENTIAL_TYPE, { ...options, headers }),
-			);
+			return await this.helpers.httpRequestWithAuthentication.call(this, OMI_CREDENTIAL_TYPE, { ...options, headers });
 		} catch (error) {
 			return fail(describeTransportFailure(error, describeCode));
 		}
 	};
 
-	let envelope = await send(false);
+	let answer = await send(false);
+	let envelope = parseEnvelope(answer);
 	if (request.api === 'callbot' && OMI_TOKEN_REFUSED.includes(String(envelope?.message))) {
-		envelope = await send(true);
+		answer = await send(true);
+		envelope = parseEnvelope(answer);
+	}
+	// An error status has already failed above, so an empty answer here came with a 2xx.
+	if (request.emptyAnswerIsSuccess && (answer === undefined || answer === null || answer === '')) {
+		return undefined as T;
 	}
 	if (!envelope) {
 		return fail({

@@ -50,6 +50,8 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			method: 'POST',
 			api: 'ai',
 			path: '/api/ai/register_webhook_ai',
+			// OMI documents only "200 OK" for this endpoint, with no body.
+			emptyAnswerIsSuccess: true,
 			body: { url },
 			itemIndex,
 		});
