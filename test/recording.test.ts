@@ -100,6 +100,22 @@ describe('OMI AI › Recording', () => {
 			}
 		});
 
+		it.each(['plain', 'wrapped'] as const)(
+			"sends a binary kept in the item, as n8n's default binary mode does, byte for byte (base64 %s)",
+			async (inline) => {
+				const { n8n, credential } = setUp();
+				const file = makeRecording('inline.wav', 100_000);
+
+				const result = await n8n.run(
+					omiWorkflow([{ $file: { path: file.path, fileName: 'inline.wav', mimeType: 'audio/wav', inline } }], transcribe, credential),
+				);
+
+				expect(result.error).toBeUndefined();
+				expect(result.output('OMI AI')[0].json).toMatchObject({ fileName: 'inline.wav', fileSize: file.size });
+				expect(sandbox().control.uploads()[0]).toMatchObject({ size: file.size, sha256: file.sha256 });
+			},
+		);
+
 		it('adds the extension OMI needs when only the type tells the format', async () => {
 			const { n8n, credential } = setUp();
 			const file = makeRecording('no-extension', 4096);

@@ -98,7 +98,7 @@ describe('npm run demo', () => {
 		const formUrl = /open the form (\S+) and click Submit/.exec(output)?.[1] as string;
 		expect(formUrl).toBe(`http://127.0.0.1:${ports.n8n}/form/omi-analyze-call`);
 
-		await submitForm(formUrl);
+		expect((await submitForm(formUrl)).status).toBe(200);
 
 		await until('the alert at the Slack stand-in', () => (output.includes('[Slack stand-in]') ? true : undefined));
 		expect(output).toMatch(/\[Slack stand-in\] .*crm-call-0912-score-55 scored 55\/100/);

@@ -303,7 +303,9 @@ describe.each(VERSIONS)('n8n %s.x', (version) => {
 				{ phone: '0903111222', ext_contact_code: 'C-1003', mapping_variables: { debt_amount: '800.000' } },
 			],
 		});
-		const [transcribed] = await executions(exampleName('omi-transcribe-and-campaign.json'));
+		const transcribed = await until('the campaign form\'s execution', async () =>
+			(await executions(exampleName('omi-transcribe-and-campaign.json'))).find((execution) => execution.status === 'success'),
+		);
 		expect(outputOf(transcribed, 'Transcribe recording')).toEqual([
 			expect.objectContaining({ operation: 'transcribe', source: 'url', trackingId: `form-${transcribed.id}` }),
 		]);

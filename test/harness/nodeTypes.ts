@@ -1,6 +1,7 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
 
 import type {
+	IBinaryData,
 	IExecuteFunctions,
 	INodeType,
 	INodeTypes,
@@ -21,6 +22,20 @@ export interface TestFile {
 	fileName?: string;
 	mimeType?: string;
 	property?: string;
+	/**
+	 * Kept in the item as base64, as n8n's default binary mode does, instead of
+	 * in the binary store; `wrapped` breaks the base64 into 76-character lines.
+	 */
+	inline?: 'plain' | 'wrapped';
+}
+
+function inlineBinary(file: TestFile): IBinaryData {
+	const base64 = readFileSync(file.path).toString('base64');
+	return {
+		data: file.inline === 'wrapped' ? (base64.match(/.{1,76}/g) ?? []).join('\r\n') : base64,
+		mimeType: file.mimeType ?? 'application/octet-stream',
+		fileName: file.fileName,
+	};
 }
 
 /**
@@ -48,7 +63,9 @@ class TestItems implements INodeType {
 		for (const { $file, ...json } of items) {
 			const item: INodeExecutionData = { json, pairedItem: { item: 0 } };
 			if ($file) {
-				const binary = await this.helpers.prepareBinaryData(createReadStream($file.path), $file.fileName, $file.mimeType);
+				const binary = $file.inline
+					? inlineBinary($file)
+					: await this.helpers.prepareBinaryData(createReadStream($file.path), $file.fileName, $file.mimeType);
 				if ($file.fileName !== undefined) binary.fileName = $file.fileName;
 				item.binary = { [$file.property ?? 'data']: binary };
 			}

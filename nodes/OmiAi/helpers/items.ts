@@ -28,6 +28,23 @@ export function errorItem(error: Error & { description?: string | null }, itemIn
 }
 
 /**
+ * Runs `task` for indexes 0 to count - 1 in order, up to `concurrency` at a
+ * time, starting no further index once `stop` says so.
+ */
+export async function runLimited(
+	count: number,
+	concurrency: number,
+	task: (index: number) => Promise<void>,
+	stop: () => boolean,
+): Promise<void> {
+	let next = 0;
+	const worker = async () => {
+		while (next < count && !stop()) await task(next++);
+	};
+	await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, count)) }, worker));
+}
+
+/**
  * Runs one request per input item, up to `concurrency` at a time, and keeps
  * the output in input order. Every result is linked to its item (pairedItem);
  * a failure either becomes an error item (Continue On Fail) or stops the node
@@ -41,10 +58,10 @@ export async function mapItems(
 ): Promise<INodeExecutionData[]> {
 	const outputs: INodeExecutionData[][] = new Array(items.length);
 	const failures: Array<NodeApiError | NodeOperationError> = [];
-	let next = 0;
-	const worker = async () => {
-		while (next < items.length && (failures.length === 0 || this.continueOnFail())) {
-			const itemIndex = next++;
+	await runLimited(
+		items.length,
+		concurrency,
+		async (itemIndex) => {
 			try {
 				const result = await perItem(itemIndex);
 				outputs[itemIndex] = (Array.isArray(result) ? result : [result]).map((json) => ({
@@ -56,13 +73,15 @@ export async function mapItems(
 				if (this.continueOnFail()) outputs[itemIndex] = [errorItem(nodeError, itemIndex)];
 				else failures.push(nodeError);
 			}
-		}
-	};
-	await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker));
-	if (failures.length > 0) {
-		throw failures.reduce((first, failure) =>
-			(failure.context.itemIndex as number) < (first.context.itemIndex as number) ? failure : first,
-		);
-	}
+		},
+		() => failures.length > 0 && !this.continueOnFail(),
+	);
+	if (failures.length > 0) throw firstByItem(failures);
 	return outputs.flat();
 }
+
+/** Items start in input order, so the lowest item index among failures is the first bad item. */
+export const firstByItem = <T extends NodeApiError | NodeOperationError>(failures: T[]): T =>
+	failures.reduce((first, failure) =>
+		(failure.context.itemIndex as number) < (first.context.itemIndex as number) ? failure : first,
+	);

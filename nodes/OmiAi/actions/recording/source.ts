@@ -22,6 +22,8 @@ const EXTENSION_BY_CONTENT_TYPE: Record<string, string> = {
 	'audio/m4a': '.m4a',
 	'audio/x-m4a': '.m4a',
 };
+const PLAIN_BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
 /** Types that say nothing about the format, so the file name decides. */
 const UNTYPED = new Set(['', 'application/octet-stream', 'binary/octet-stream']);
 
@@ -97,7 +99,11 @@ async function recordingFromBinaryData(
 	}
 	// Without an id n8n keeps the file in memory already (its default mode).
 	// Decoded only when sent, so that checking every item first holds no copies.
-	const size = Buffer.byteLength(binary.data, BINARY_ENCODING);
+	// The length tells the size only of plain base64; wrapped lines or other
+	// characters the decoder skips need one decoding to measure.
+	const size = PLAIN_BASE64.test(binary.data)
+		? Buffer.byteLength(binary.data, BINARY_ENCODING)
+		: Buffer.from(binary.data, BINARY_ENCODING).length;
 	if (!size) refuseEmpty.call(this, itemIndex, identity.fileName);
 	return { ...identity, size, open: async () => [Buffer.from(binary.data, BINARY_ENCODING)] };
 }

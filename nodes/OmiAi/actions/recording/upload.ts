@@ -1,8 +1,8 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, NodeApiError } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { ItemParameters } from '../../helpers/itemParameters';
-import { attachItemIndex, mapItems } from '../../helpers/items';
+import { attachItemIndex, firstByItem, mapItems, runLimited } from '../../helpers/items';
 import { asText } from '../../helpers/parameters';
 import { omiApiRequest } from '../../transport';
 import { StreamedMultipartBody } from '../../transport/multipart';
@@ -140,17 +140,22 @@ export async function uploadRecordings(
 	// Every item is checked before the first upload: a bad item in the middle
 	// must not stop the node after OMI has already been sent (and billed for)
 	// the ones before it, which a rerun would send again.
-	const prepared = await Promise.all(
-		items.map(async (_, itemIndex) => {
+	const prepared: Array<PreparedUpload | NodeApiError | NodeOperationError> = new Array(items.length);
+	const refused: Array<NodeApiError | NodeOperationError> = [];
+	await runLimited(
+		items.length,
+		concurrency,
+		async (itemIndex) => {
 			try {
-				return await prepareUpload.call(this, items, itemIndex, parameters, timeoutMs);
+				prepared[itemIndex] = await prepareUpload.call(this, items, itemIndex, parameters, timeoutMs);
 			} catch (error) {
-				return attachItemIndex.call(this, error, itemIndex);
+				prepared[itemIndex] = attachItemIndex.call(this, error, itemIndex);
+				refused.push(prepared[itemIndex] as NodeOperationError);
 			}
-		}),
+		},
+		() => refused.length > 0 && !this.continueOnFail(),
 	);
-	const refused = prepared.find((upload) => !isPrepared(upload));
-	if (refused && !this.continueOnFail()) throw refused;
+	if (refused.length > 0 && !this.continueOnFail()) throw firstByItem(refused);
 
 	return await mapItems.call(
 		this,
