@@ -27,28 +27,52 @@ export function errorItem(error: Error & { description?: string | null }, itemIn
 	return { json, pairedItem: { item: itemIndex } };
 }
 
+export type ItemFailure = NodeApiError | NodeOperationError;
+
+export const isItemFailure = (value: unknown): value is ItemFailure =>
+	value instanceof NodeApiError || value instanceof NodeOperationError;
+
 /**
- * Runs `task` for indexes 0 to count - 1 in order, up to `concurrency` at a
- * time, starting no further index once `stop` says so.
+ * Runs `perItem` for every item, up to `concurrency` at a time, and gives
+ * each item's result or its error, named after the item. Without Continue On
+ * Fail the first failure stops it: no further item starts, and the failure of
+ * the lowest item is thrown — the first bad item, whatever finished first.
  */
-export async function runLimited(
+export async function settleItems<T>(
+	context: IExecuteFunctions,
 	count: number,
+	perItem: (itemIndex: number) => Promise<T>,
 	concurrency: number,
-	task: (index: number) => Promise<void>,
-	stop: () => boolean,
-): Promise<void> {
+): Promise<Array<T | ItemFailure>> {
+	const settled: Array<T | ItemFailure> = new Array(count);
+	const failures: ItemFailure[] = [];
 	let next = 0;
 	const worker = async () => {
-		while (next < count && !stop()) await task(next++);
+		while (next < count && (failures.length === 0 || context.continueOnFail())) {
+			const itemIndex = next++;
+			try {
+				settled[itemIndex] = await perItem(itemIndex);
+			} catch (error) {
+				const failure = attachItemIndex.call(context, error, itemIndex);
+				settled[itemIndex] = failure;
+				failures.push(failure);
+			}
+		}
 	};
 	await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, count)) }, worker));
+	if (failures.length > 0 && !context.continueOnFail()) {
+		throw failures.reduce((first, failure) =>
+			(failure.context.itemIndex as number) < (first.context.itemIndex as number) ? failure : first,
+		);
+	}
+	return settled;
 }
 
 /**
  * Runs one request per input item, up to `concurrency` at a time, and keeps
  * the output in input order. Every result is linked to its item (pairedItem);
  * a failure either becomes an error item (Continue On Fail) or stops the node
- * naming the item — the first failing item, whatever finished first.
+ * naming the first failing item.
  */
 export async function mapItems(
 	this: IExecuteFunctions,
@@ -56,32 +80,10 @@ export async function mapItems(
 	perItem: (itemIndex: number) => Promise<IDataObject | IDataObject[]>,
 	concurrency = 1,
 ): Promise<INodeExecutionData[]> {
-	const outputs: INodeExecutionData[][] = new Array(items.length);
-	const failures: Array<NodeApiError | NodeOperationError> = [];
-	await runLimited(
-		items.length,
-		concurrency,
-		async (itemIndex) => {
-			try {
-				const result = await perItem(itemIndex);
-				outputs[itemIndex] = (Array.isArray(result) ? result : [result]).map((json) => ({
-					json,
-					pairedItem: { item: itemIndex },
-				}));
-			} catch (error) {
-				const nodeError = attachItemIndex.call(this, error, itemIndex);
-				if (this.continueOnFail()) outputs[itemIndex] = [errorItem(nodeError, itemIndex)];
-				else failures.push(nodeError);
-			}
-		},
-		() => failures.length > 0 && !this.continueOnFail(),
+	const settled = await settleItems(this, items.length, perItem, concurrency);
+	return settled.flatMap((result, itemIndex) =>
+		isItemFailure(result)
+			? [errorItem(result, itemIndex)]
+			: (Array.isArray(result) ? result : [result]).map((json) => ({ json, pairedItem: { item: itemIndex } })),
 	);
-	if (failures.length > 0) throw firstByItem(failures);
-	return outputs.flat();
 }
-
-/** Items start in input order, so the lowest item index among failures is the first bad item. */
-export const firstByItem = <T extends NodeApiError | NodeOperationError>(failures: T[]): T =>
-	failures.reduce((first, failure) =>
-		(failure.context.itemIndex as number) < (first.context.itemIndex as number) ? failure : first,
-	);

@@ -1,8 +1,8 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, NodeApiError } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { ItemParameters } from '../../helpers/itemParameters';
-import { attachItemIndex, firstByItem, mapItems, runLimited } from '../../helpers/items';
+import { isItemFailure, mapItems, settleItems } from '../../helpers/items';
 import { asText } from '../../helpers/parameters';
 import { omiApiRequest } from '../../transport';
 import { StreamedMultipartBody } from '../../transport/multipart';
@@ -140,29 +140,19 @@ export async function uploadRecordings(
 	// Every item is checked before the first upload: a bad item in the middle
 	// must not stop the node after OMI has already been sent (and billed for)
 	// the ones before it, which a rerun would send again.
-	const prepared: Array<PreparedUpload | NodeApiError | NodeOperationError> = new Array(items.length);
-	const refused: Array<NodeApiError | NodeOperationError> = [];
-	await runLimited(
+	const prepared = await settleItems(
+		this,
 		items.length,
+		async (itemIndex) => await prepareUpload.call(this, items, itemIndex, parameters, timeoutMs),
 		concurrency,
-		async (itemIndex) => {
-			try {
-				prepared[itemIndex] = await prepareUpload.call(this, items, itemIndex, parameters, timeoutMs);
-			} catch (error) {
-				prepared[itemIndex] = attachItemIndex.call(this, error, itemIndex);
-				refused.push(prepared[itemIndex] as NodeOperationError);
-			}
-		},
-		() => refused.length > 0 && !this.continueOnFail(),
 	);
-	if (refused.length > 0 && !this.continueOnFail()) throw firstByItem(refused);
 
 	return await mapItems.call(
 		this,
 		items,
 		async (itemIndex) => {
 			const upload = prepared[itemIndex];
-			if (!isPrepared(upload)) throw upload;
+			if (isItemFailure(upload)) throw upload;
 			const recording = await upload.recording();
 			const body = new StreamedMultipartBody({ tracking_id: upload.trackingId }, 'file', recording);
 			const response = await omiApiRequest.call(this, {
@@ -187,5 +177,3 @@ export async function uploadRecordings(
 		concurrency,
 	);
 }
-
-const isPrepared = (upload: PreparedUpload | Error): upload is PreparedUpload => !(upload instanceof Error);
