@@ -1,5 +1,7 @@
 // Lint for what ships: nodes/, credentials/ and package.json, with both rule sets
-// that n8n applies to community packages.
+// that n8n applies to community packages, and no-console. n8n's scanner ignores
+// eslint-disable comments, so this lint does too. `npm run lint` then runs the
+// scanner's own lint (scripts/scanner-lint.mjs), which is what n8n's verification runs.
 import tsParser from '@typescript-eslint/parser';
 import n8nNodesBase from 'eslint-plugin-n8n-nodes-base';
 import { n8nCommunityNodesPlugin } from '@n8n/eslint-plugin-community-nodes';
@@ -18,6 +20,11 @@ export default [
 		},
 	},
 	{ files: ['**/*.ts', 'package.json'], ...n8nCommunityNodesPlugin.configs.recommended },
+	{
+		files: ['**/*.ts', 'package.json'],
+		linterOptions: { noInlineConfig: true },
+		rules: { 'no-console': 'error' },
+	},
 	{
 		files: ['package.json'],
 		plugins: { 'n8n-nodes-base': n8nNodesBase },

@@ -32,7 +32,7 @@ export class OmiCallApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:../icons/omi.svg', dark: 'file:../icons/omi.dark.svg' };
 
-	documentationUrl = 'https://github.com/n8n-nodes-omicall/n8n-nodes-omicall#credentials';
+	documentationUrl = 'https://fill-in-before-publishing.invalid/n8n-nodes-omicall#credentials';
 
 	properties: INodeProperties[] = [
 		{

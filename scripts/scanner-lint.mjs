@@ -1,0 +1,50 @@
+#!/usr/bin/env node
+// n8n's own verification lint, run here with n8n's own code: the pinned
+// @n8n/scan-community-package lints the provenance-attested source (package.json,
+// nodes/ and credentials/) and the published tarball's .js files and package.json
+// with its config (both n8n rule sets, no-console, eslint-disable comments ignored).
+//
+//   node scripts/scanner-lint.mjs            the source and the built package (dist/ + package.json), in this folder
+//   node scripts/scanner-lint.mjs DIR        the same, in DIR
+//   node scripts/scanner-lint.mjs --tarball DIR   only the scanner's tarball leg, on an unpacked tarball in DIR
+//
+// The built package is the tarball's content because scripts/publish.mjs refuses a
+// tarball holding anything but dist/, README.md, LICENSE and package.json.
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { analyzePackage, SOURCE_FILE_PATTERNS } from '@n8n/scan-community-package/scanner/scanner.mjs';
+
+/** The scanner's globs for an unpacked tarball (scanner.mjs, analyzePackageByName). */
+export const TARBALL_FILE_PATTERNS = ['**/*.js', 'package.json'];
+
+/** Runs the scanner's lint legs on `dir`; returns the failures' texts, empty when it passes. */
+export async function scannerLint(dir, { tarballOnly = false } = {}) {
+	const legs = tarballOnly
+		? [['tarball', dir, TARBALL_FILE_PATTERNS]]
+		: [
+				['source', dir, SOURCE_FILE_PATTERNS],
+				['built package', dir, ['dist/**/*.js', 'package.json']],
+			];
+	if (!tarballOnly && !existsSync(resolve(dir, 'dist'))) {
+		return [`${dir} has no dist/: run npm run build first, the scanner lints the built package too`];
+	}
+	const failures = [];
+	for (const [leg, cwd, patterns] of legs) {
+		const result = await analyzePackage(cwd, patterns);
+		if (!result.passed) failures.push(`${leg}: ${result.message}\n${result.details ?? ''}`);
+	}
+	return failures;
+}
+
+const isMain = process.argv[1] && resolve(process.argv[1]) === resolve(new URL(import.meta.url).pathname);
+if (isMain) {
+	const args = process.argv.slice(2);
+	const tarballOnly = args[0] === '--tarball';
+	const dir = resolve(args[tarballOnly ? 1 : 0] ?? '.');
+	const failures = await scannerLint(dir, { tarballOnly });
+	if (failures.length > 0) {
+		process.stderr.write(`n8n's scanner lint fails:\n${failures.join('\n')}\n`);
+		process.exit(1);
+	}
+	process.stdout.write(`n8n's scanner lint (@n8n/scan-community-package) passes on ${dir}\n`);
+}
