@@ -3,7 +3,7 @@
 // GitHub repository that the provenance names, and npm refuses provenance whose
 // repository differs from package.json's. None of that is known in this repository,
 // so package.json holds placeholders under PLACEHOLDER_HOST that this refuses.
-// Used by scripts/publish.mjs and scripts/release.mjs.
+// Used by scripts/publish.mjs and scripts/release.mjs, with the version order both need.
 
 export const PLACEHOLDER_HOST = 'fill-in-before-publishing.invalid';
 
@@ -14,6 +14,13 @@ export function githubRepository(pkg) {
 	const url = typeof pkg.repository === 'string' ? pkg.repository : pkg.repository?.url;
 	const match = GITHUB_REPO.exec(url ?? '');
 	return match ? `${match[1]}/${match[2]}` : undefined;
+}
+
+/** Whether the version X.Y.Z `version` comes before `than`. */
+export function isLowerVersion(version, than) {
+	const [a, b] = [version, than].map((v) => v.split(/[.-]/, 3).map(Number));
+	const differs = a.findIndex((part, i) => part !== b[i]);
+	return differs !== -1 && a[differs] < b[differs];
 }
 
 /** https://github.com/OWNER/REPO of package.json's repository, or undefined. */

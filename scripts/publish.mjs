@@ -20,14 +20,14 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isUnder, metadataProblems, PLACEHOLDER_HOST, repositoryWebUrl } from './package-metadata.mjs';
+import { isLowerVersion, isUnder, metadataProblems, PLACEHOLDER_HOST, repositoryWebUrl } from './package-metadata.mjs';
 import { scannerLint } from './scanner-lint.mjs';
 
 const ALWAYS_SHIPPED = ['LICENSE', 'README.md', 'package.json'];
 // Dev-only tools never ship (the sandbox, tests, benchmarks, the demo and e2e harness).
 const DEV_ONLY = /^dist\/(?:sandbox|test|e2e|bench|scripts)\/|\.test\.[jt]s$/;
 // npm trusted publishing (OIDC) needs npm 11.5.1 or newer.
-const MIN_NPM_FOR_TRUSTED_PUBLISHING = [11, 5, 1];
+const MIN_NPM_FOR_TRUSTED_PUBLISHING = '11.5.1';
 
 function parseArgs(argv) {
 	const args = { dryRun: false, tag: process.env.GITHUB_REF_NAME };
@@ -41,10 +41,8 @@ function parseArgs(argv) {
 
 function npmVersionProblem() {
 	const version = execFileSync('npm', ['--version'], { encoding: 'utf8' }).trim();
-	const parts = version.split('.').map(Number);
-	const differs = MIN_NPM_FOR_TRUSTED_PUBLISHING.findIndex((min, i) => parts[i] !== min);
-	if (differs !== -1 && parts[differs] < MIN_NPM_FOR_TRUSTED_PUBLISHING[differs]) {
-		return `npm ${version} cannot publish with trusted publishing; it needs npm ${MIN_NPM_FOR_TRUSTED_PUBLISHING.join('.')} or newer (Node 24 brings one)`;
+	if (isLowerVersion(version, MIN_NPM_FOR_TRUSTED_PUBLISHING)) {
+		return `npm ${version} cannot publish with trusted publishing; it needs npm ${MIN_NPM_FOR_TRUSTED_PUBLISHING} or newer (Node 24 brings one)`;
 	}
 	return undefined;
 }

@@ -12,7 +12,11 @@
 // tarball holding anything but dist/, README.md, LICENSE and package.json.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { analyzePackage, SOURCE_FILE_PATTERNS } from '@n8n/scan-community-package/scanner/scanner.mjs';
+
+// eslint-plugin-n8n-nodes-base takes every file for "Test.node.ts" when NODE_ENV is
+// "test" (as under jest), which n8n's scan never sets; the scanner loads it lazily.
+delete process.env.NODE_ENV;
+const { analyzePackage, SOURCE_FILE_PATTERNS } = await import('@n8n/scan-community-package/scanner/scanner.mjs');
 
 /** The scanner's globs for an unpacked tarball (scanner.mjs, analyzePackageByName). */
 export const TARBALL_FILE_PATTERNS = ['**/*.js', 'package.json'];

@@ -1,5 +1,6 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const root = join(__dirname, '..');
@@ -52,7 +53,29 @@ describe('the published package', () => {
 			const exported = require(join(root, nodeFile));
 			const [NodeClass] = Object.values(exported) as Array<new () => { description: { name: string } }>;
 			expect(codex.node).toBe(`${pkg.name}.${new NodeClass().description.name}`);
-			expect(codex.resources.primaryDocumentation[0].url).toMatch(/^https:\/\/github\.com\/.+#/);
+			// Under the homepage, so that filling in the repository fills in these too.
+			expect(codex.resources.primaryDocumentation[0].url).toMatch(new RegExp(`^${pkg.homepage.split('#')[0]}#`));
+		}
+	});
+
+	it("fails n8n's scanner lint (in npm run lint) for a console call in a node, eslint-disable or not", () => {
+		const copy = mkdtempSync(join(tmpdir(), 'scanner-lint-'));
+		try {
+			for (const part of ['package.json', 'nodes', 'credentials', 'icons', 'dist']) {
+				cpSync(join(root, part), join(copy, part), { recursive: true });
+			}
+			appendFileSync(
+				join(copy, 'nodes', 'OmiAi', 'OmiAi.node.ts'),
+				'\n// eslint-disable-next-line no-console\nconsole.log("debug");\n',
+			);
+			const result = spawnSync(process.execPath, [join(root, 'scripts', 'scanner-lint.mjs'), copy], { encoding: 'utf8' });
+			expect(result.status).toBe(1);
+			expect(result.stderr).toMatch(/^n8n's scanner lint fails:\nsource: ESLint violations found\n/);
+			expect(result.stderr).toMatch(/OmiAi\.node\.ts\n\s+\d+:1\s+error\s+Unexpected console statement\s+no-console\n/);
+			// The copy is otherwise clean: that console call is the only problem.
+			expect(result.stderr).toContain('✖ 1 problem (1 error, 0 warnings)');
+		} finally {
+			rmSync(copy, { recursive: true, force: true });
 		}
 	});
 });
