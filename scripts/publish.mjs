@@ -10,7 +10,7 @@
 //     name one GitHub repository (the one the workflow runs in) (scripts/package-metadata.mjs);
 //   - the packed tarball holds anything but dist/, README.md, LICENSE and package.json,
 //     misses a node or credential that package.json lists, or ships a dev-only folder;
-//   - a shipped file points at the placeholder host, or at a GitHub address outside
+//   - a file in dist/ points at the placeholder host, or at a GitHub address outside
 //     the repository (the documentation links of the nodes and credentials);
 //   - n8n's scanner lint fails on the unpacked tarball (scripts/scanner-lint.mjs).
 // Then it publishes that same tarball: `npm publish <tarball> --provenance --access public`,
@@ -62,11 +62,14 @@ function tarballProblems(pkg, paths) {
 	return problems;
 }
 
-/** Shipped addresses that are placeholders, or GitHub addresses outside the repository. */
+/**
+ * Addresses in dist/ that are placeholders, or GitHub addresses outside the repository
+ * (README.md names the placeholder on purpose, in its Publishing section).
+ */
 function shippedUrlProblems(pkg, dir, paths) {
 	const web = repositoryWebUrl(pkg);
 	const wrong = new Map();
-	for (const path of paths.filter((p) => p !== 'package.json')) {
+	for (const path of paths.filter((p) => p.startsWith('dist/'))) {
 		for (const [url] of readFileSync(join(dir, path), 'utf8').matchAll(/https?:\/\/[^\s"'`)<>\\]+/g)) {
 			const placeholder = url.includes(PLACEHOLDER_HOST);
 			const foreignGithub = /^https?:\/\/github\.com\//.test(url) && !(web && isUnder(url, web));

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { testRepository, withFilledInMetadata } from './harness/filledInMetadata';
 
 // scripts/publish.mjs, the script publish.yml runs, in dry runs (npm publish --dry-run,
 // provenance off: it needs GitHub's OIDC token). The package as it is must be refused
@@ -10,7 +11,6 @@ import { join, relative } from 'node:path';
 const root = join(__dirname, '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const placeholderBase = pkg.homepage.split('#')[0] as string;
-const testRepository = 'https://github.com/test-owner/test-repo';
 const temporaryDirs: string[] = [];
 
 afterAll(() => {
@@ -32,13 +32,7 @@ function filledInCopy(edit: (copy: string, manifest: Record<string, any>) => voi
 		const text = readFileSync(join(copy, file), 'utf8');
 		if (text.includes(placeholderBase)) writeFileSync(join(copy, file), text.split(placeholderBase).join(testRepository));
 	}
-	const manifest = {
-		...pkg,
-		homepage: `${testRepository}#readme`,
-		repository: { type: 'git', url: `git+${testRepository}.git` },
-		bugs: { url: `${testRepository}/issues` },
-		author: { name: 'Test Maintainer', email: 'maintainer@example.com' },
-	};
+	const manifest = withFilledInMetadata(pkg);
 	edit(copy, manifest);
 	writeFileSync(join(copy, 'package.json'), JSON.stringify(manifest, null, 2));
 	return copy;

@@ -2,13 +2,14 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { testRepository, withFilledInMetadata } from './harness/filledInMetadata';
 
 // npm run release (scripts/release.mjs) in a throwaway repository in a temporary folder,
 // made of this package's CHANGELOG.md and package.json with the metadata filled in, so
 // that no tag of this repository is touched.
 const root = join(__dirname, '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-const web = 'https://github.com/test-owner/test-repo';
+const web = testRepository;
 const gitIdentity = {
 	GIT_AUTHOR_NAME: 'Release Test',
 	GIT_AUTHOR_EMAIL: 'release-test@example.com',
@@ -40,14 +41,7 @@ function commitAll(message: string) {
 beforeAll(() => {
 	repo = mkdtempSync(join(tmpdir(), 'release-test-'));
 	git('init', '--quiet');
-	const manifest = {
-		...pkg,
-		homepage: `${web}#readme`,
-		repository: { type: 'git', url: `git+${web}.git` },
-		bugs: { url: `${web}/issues` },
-		author: { name: 'Test Maintainer', email: 'maintainer@example.com' },
-	};
-	writeFileSync(join(repo, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+	writeFileSync(join(repo, 'package.json'), `${JSON.stringify(withFilledInMetadata(pkg), null, 2)}\n`);
 	const lock = { name: pkg.name, version: pkg.version, lockfileVersion: 3, requires: true, packages: { '': { name: pkg.name, version: pkg.version } } };
 	writeFileSync(join(repo, 'package-lock.json'), `${JSON.stringify(lock, null, 2)}\n`);
 	writeFileSync(join(repo, 'CHANGELOG.md'), readFileSync(join(root, 'CHANGELOG.md'), 'utf8'));
