@@ -87,8 +87,10 @@ describe('publishing (scripts/publish.mjs, as publish.yml runs it)', () => {
 		const none = publishDryRun(copy, []);
 		expect(none.status).toBe(1);
 		expect(none.out).toContain('no tag: pass --tag vX.Y.Z');
-		// publish.yml passes the tag it runs for; GITHUB_REF_NAME is the default.
-		expect(publishDryRun(copy, [], { GITHUB_REF_NAME: `v${pkg.version}` }).status).toBe(0);
+		// Without --tag, the tag is GITHUB_REF_NAME, the one GitHub runs the workflow for.
+		const fromEnvironment = publishDryRun(copy, [], { GITHUB_REF_NAME: 'v9.9.8' });
+		expect(fromEnvironment.status).toBe(1);
+		expect(fromEnvironment.out).toContain(`the tag v9.9.8 is not v${pkg.version}`);
 	});
 
 	it('refuses a tarball with a file outside dist/, or a dev-only file in dist/', () => {
