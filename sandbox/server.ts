@@ -38,6 +38,7 @@ export const SANDBOX_DEFAULTS = {
 	alovoiceToken: 'sandbox-alovoice-token',
 	alovoiceReadyAfterMs: 3000,
 	registerAnswer: 'envelope',
+	keyErrorStatus: 200,
 } as const;
 
 function logRequest(state: SandboxState, req: IncomingMessage, path: string, url: URL): RequestLogEntry {
@@ -80,6 +81,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			invalidPhones: new Set((options.invalidPhones ?? []).map((p) => p.trim())),
 			analyzedLogsPerSession: Math.max(0, options.analyzedLogsPerSession ?? SANDBOX_DEFAULTS.analyzedLogsPerSession),
 			registerAnswer: options.registerAnswer ?? SANDBOX_DEFAULTS.registerAnswer,
+			keyErrorStatus: options.keyErrorStatus ?? SANDBOX_DEFAULTS.keyErrorStatus,
 		},
 		state: createState(),
 		tokens: new TokenIssuer(options.tokenTtlMs ?? SANDBOX_DEFAULTS.tokenTtlMs),
