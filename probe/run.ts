@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+import { detectEvent, isPlainObject, simplifyResult } from '../nodes/OmiAiTrigger/simplify';
 import { type Sandbox, buildResult, startSandbox } from '../sandbox/server';
 import { toneWav } from '../sandbox/recordings';
 import { type Answer, type Ask, send } from './http';
@@ -468,12 +469,29 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeReport> {
 					result === undefined
 						? [{ kind: 'no-answer', path: '', sandbox: 'a result', omi: 'nothing arrived' }]
 						: compareAnswers(asAnswer(expected), asAnswer(result)),
-				reads: [],
+				...triggerReading(result),
 				consequence: 'The OMI AI Trigger reads the fields the sandbox sends; what it cannot read it lists in warnings, with the body in raw.',
-				notes: [`${catcher.received.length} request(s) arrived at the local listener.`],
 			});
 		} finally {
 			await catcher.close();
+		}
+
+		/** What the OMI AI Trigger makes of the captured result: the values it promises, and its warnings. */
+		function triggerReading(result: unknown): Pick<CheckResult, 'reads' | 'notes'> {
+			const notes = [`${catcher.received.length} request(s) arrived at the local listener.`];
+			if (!isPlainObject(result)) return { reads: [], notes };
+			const item = simplifyResult(detectEvent(result), result);
+			const qa = isPlainObject(item.qa) ? item.qa : {};
+			const read = (what: string, path: string, value: unknown) => ({ what: `The OMI AI Trigger ${what}`, path, found: typeof value === 'number' });
+			return {
+				reads: [
+					read('reads the staff QA score (qa.staffScore)', 'quality_evaluation_result.STAFF.score or analyst_results.staff_score', qa.staffScore),
+					read('reads the customer QA score (qa.customerScore)', 'quality_evaluation_result.CUSTOMER.score or analyst_results.customer_score', qa.customerScore),
+					read('reads the staff talk time (staffTalkTime)', 'staff_talk_time or analyst_results.staff_talk_time', item.staffTalkTime),
+					read('reads the customer talk time (customerTalkTime)', 'customer_talk_time or analyst_results.customer_talk_time', item.customerTalkTime),
+				],
+				notes: [...notes, ...(Array.isArray(item.warnings) ? item.warnings.map((warning) => `The OMI AI Trigger could not read ${String(warning)}`) : [])],
+			};
 		}
 	}
 

@@ -101,6 +101,7 @@ describe('npm run probe', () => {
 		expect(report.totals).toEqual({ checks: 13, differences: 0, notRead: 0 });
 		expect(report.aiHosts).toEqual([expect.objectContaining({ usable: true })]);
 		expect(probed.check('captured-result').omi).toMatchObject({ answered: true, body: { tracking_id: expect.stringMatching(/^omi-probe-/) } });
+		expect(probed.check('captured-result').reads).toEqual(Array(4).fill(expect.objectContaining({ found: true })));
 		expect(probed.texts[0]).toContain('**0 difference(s)**');
 		expectNoSecret(probed);
 	});

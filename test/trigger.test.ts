@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 
 import type { IDataObject, INodeCredentialsDetails, INodeParameters } from 'n8n-workflow';
 
-import { type TranscriptionResult, buildResult, startSandbox } from '../sandbox/server';
+import { ODD_RESULTS, type TranscriptionResult, buildResult, startSandbox } from '../sandbox/server';
 import type { WorkflowJson } from './harness/engine';
 import { TestN8n, omiWorkflow } from './harness/engine';
 import { makeRecording } from './harness/files';
@@ -380,6 +381,35 @@ describe('OMI AI Trigger', () => {
 			expect(item.raw).toEqual(body);
 			expect(item.headers).toMatchObject({ 'x-omi-trace': 'abc', referer: `${withoutToken(registered)}?token=***` });
 			expect(item.qa).toMatchObject({ staffScore: expect.any(Number) });
+		});
+
+		it('keeps the body in raw and says in warnings what it could not read, for an unexpected shape of every documented field, with Include Raw Payload off', async () => {
+			const documented = {
+				analysis: ['analyst_results', 'criteria_classification_result', 'customer_talk_time', 'customer_word_alignments', 'keyword_count', 'nl_analyze_result', 'quality_evaluation_result', 'result_nlp_analytics', 'staff_talk_time', 'staff_word_alignments', 'tracking_id'],
+				transcription: ['from', 'to', 'word_alignment', 'text', 'tracking_id'],
+			};
+			for (const kind of ['analysis', 'transcription'] as const) {
+				expect(new Set(ODD_RESULTS.filter((odd) => odd.kind === kind).map((odd) => odd.field))).toEqual(new Set(documented[kind]));
+			}
+			const { id, registered } = await activate();
+			const bodies = ODD_RESULTS.map((odd, index) => odd.body(`crm-odd-${index}`));
+			const recognised = buildResult('analysis', 'crm-recognised');
+
+			for (const body of [...bodies, recognised]) expect((await post(registered, JSON.stringify(body))).status).toBe(200);
+
+			const items = (await server.waitForExecutions(id, bodies.length + 1)).map((execution) => execution.output(TRIGGER)[0].json);
+			for (const [index, odd] of ODD_RESULTS.entries()) {
+				const item = items.find((candidate) => isDeepStrictEqual(candidate.raw, bodies[index]));
+				expect({ case: index, item }).toMatchObject({
+					case: index,
+					item: { event: odd.kind === 'analysis' ? 'callAnalysisCompleted' : 'transcriptionCompleted', warnings: [expect.stringMatching(odd.warning)] },
+				});
+				expect(item).not.toHaveProperty('headers');
+			}
+			const plain = items.find((item) => item.trackingId === 'crm-recognised');
+			expect(plain).toMatchObject({ event: 'callAnalysisCompleted', qa: { staffScore: expect.any(Number) } });
+			expect(plain).not.toHaveProperty('raw');
+			expect(plain).not.toHaveProperty('warnings');
 		});
 
 		it('emits an unrecognised body as event "unknown" only when the option is on', async () => {

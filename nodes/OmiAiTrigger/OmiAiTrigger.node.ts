@@ -152,7 +152,8 @@ export class OmiAiTrigger implements INodeType {
 						name: 'includeRaw',
 						type: 'boolean',
 						default: false,
-						description: 'Whether to add the body exactly as OMI sent it, and the request headers',
+						description:
+							'Whether to add the body exactly as OMI sent it, and the request headers. A result with fields the node could not read always carries the body, with warnings that say what was not read.',
 					},
 					{
 						displayName: 'Emit Unrecognised Results',
@@ -245,8 +246,9 @@ export class OmiAiTrigger implements INodeType {
 		}
 
 		const item = simplifyResult(event, body);
+		// What the simplified item could not read must not be lost: the body goes along.
+		if (options.includeRaw || item.warnings !== undefined) item.raw = body;
 		if (options.includeRaw) {
-			item.raw = body;
 			item.headers = redactToken(this.getHeaderData() as IDataObject, token) as IDataObject;
 		}
 		// n8n answers once the execution is stored, so a result answered with 200 survives a restart.
