@@ -8,18 +8,12 @@ import type {
 	IWebhookFunctions,
 	JsonObject,
 } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
 
+import type { FailureDetails as VendorFailure } from '../../shared/errors';
+import { describeNetworkError, vendorApiError } from '../../shared/errors';
+import { parseJsonObject } from '../../shared/json';
+import { OMI_SUCCESS, OMI_TOKEN_REFUSED, FORCE_RENEWAL_HEADER, describeOmiError, resolveOmiUrls } from '../../shared/omi';
 import { StreamedMultipartBody } from './multipart';
-import {
-	OMI_SUCCESS,
-	OMI_TOKEN_REFUSED,
-	FORCE_RENEWAL_HEADER,
-	describeNetworkError,
-	describeOmiError,
-	redactSecrets,
-	resolveOmiUrls,
-} from './vendor';
 
 export const OMI_CREDENTIAL_TYPE = 'omiCallApi';
 
@@ -58,23 +52,9 @@ interface OmiEnvelope {
 
 const DEFAULT_TIMEOUT_MS = 60_000;
 
-function parseEnvelope(body: unknown): OmiEnvelope | undefined {
-	if (body && typeof body === 'object' && !Array.isArray(body)) return body as OmiEnvelope;
-	if (typeof body === 'string') {
-		try {
-			const parsed: unknown = JSON.parse(body);
-			if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as OmiEnvelope;
-		} catch {
-			return undefined;
-		}
-	}
-	return undefined;
-}
+const parseEnvelope = (body: unknown) => parseJsonObject(body) as OmiEnvelope | undefined;
 
-interface FailureDetails {
-	message: string;
-	description: string;
-	httpCode?: string;
+interface FailureDetails extends VendorFailure {
 	omiCode?: string;
 }
 
@@ -133,15 +113,7 @@ export async function omiApiRequest<T = unknown>(this: OmiContext, request: OmiR
 	const secrets = [String(credentials.apiKey ?? ''), String(credentials.accessToken ?? '')];
 	const describeCode = (code: string) => request.errorMessages?.[code] ?? describeOmiError(code);
 	const fail = (details: FailureDetails, extra: IDataObject = {}): never => {
-		const message = redactSecrets(details.message, secrets);
-		const description = redactSecrets(details.description, secrets);
-		// Built from plain data on purpose: the HTTP library's error object holds
-		// the request headers, and with them the API key.
-		throw new NodeApiError(
-			this.getNode(),
-			{ message, description, httpCode: details.httpCode ?? null, ...extra } as JsonObject,
-			{ message, description, httpCode: details.httpCode, itemIndex: request.itemIndex },
-		);
+		throw vendorApiError(this.getNode(), details, secrets, request.itemIndex, extra as JsonObject);
 	};
 
 	const options: IHttpRequestOptions = {
