@@ -54,8 +54,10 @@ async function startOneSessionForAllItems(
 }
 
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]) {
-	// Stable across a retried execution, unlike a random ID, which is what makes the double-submit guard work.
-	const defaultExternalSessionId = `n8n-${this.getExecutionId()}-${this.getNode().name}`;
+	// Stable when n8n retries this run (Retry On Fail) or the execution, unlike a random ID, which is what makes
+	// the double-submit guard work; each later run of the node in the execution (a loop's next batch) is its own.
+	const runIndex = this.getWorkflowDataProxy(0).$runIndex as number;
+	const defaultExternalSessionId = `n8n-${this.getExecutionId()}-${this.getNode().name}${runIndex > 0 ? `-run${runIndex}` : ''}`;
 	if (this.getNodeParameter('mode', 0) === 'allItems') {
 		return await startOneSessionForAllItems.call(this, items, defaultExternalSessionId);
 	}

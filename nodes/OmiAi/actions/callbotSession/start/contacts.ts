@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { ItemParameters } from '../../../helpers/itemParameters';
-import { asText } from '../../../../shared/parameters';
+import { scalarText } from '../../../../shared/parameters';
 import { parsePhone } from '../phone';
 import { scriptVariables } from './variables';
 
@@ -17,10 +17,12 @@ export function readContact(
 	item: INodeExecutionData,
 	itemIndex: number,
 ): Contact {
-	const info: IDataObject = { phone: parsePhone(parameters.node, parameters.value('phone', item, itemIndex)) };
-	const email = asText(parameters.value('email', item, itemIndex));
+	const text = (name: string, field: string) =>
+		scalarText(parameters.node, parameters.value(name, item, itemIndex), field, itemIndex).trim();
+	const info: IDataObject = { phone: parsePhone(parameters.node, text('phone', 'Phone')) };
+	const email = text('email', 'Email');
 	if (email) info.email = email;
-	const externalCode = asText(parameters.value('externalContactCode', item, itemIndex));
+	const externalCode = text('externalContactCode', 'External Contact Code');
 	if (externalCode) info.ext_contact_code = externalCode;
 	info.mapping_variables = scriptVariables.call(this, parameters, item, itemIndex);
 	return { itemIndex, info };

@@ -17,7 +17,8 @@ const OPTION_FIELDS = {
 
 interface StartOptions extends Partial<Record<keyof typeof OPTION_FIELDS, number>> {
 	externalSessionId?: string;
-	sendAt?: string;
+	/** Text from the date picker, or whatever an expression gave. */
+	sendAt?: unknown;
 }
 
 interface StartedSession {
@@ -54,7 +55,7 @@ export async function startSession(
 		const value = options[option as keyof typeof OPTION_FIELDS];
 		if (value !== undefined) body[field] = value;
 	}
-	if (options.sendAt) body.send_time = epochMs.call(this, options.sendAt, settingsIndex);
+	if (options.sendAt !== undefined && options.sendAt !== '') body.send_time = epochMs.call(this, options.sendAt, settingsIndex);
 
 	const session = (await omiApiRequest.call(this, {
 		method: 'POST',

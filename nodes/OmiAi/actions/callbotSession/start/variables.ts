@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, ResourceMapperValue } from 'n8n-workflow';
 
+import { scalarText } from '../../../../shared/parameters';
 import type { ItemParameters } from '../../../helpers/itemParameters';
 
 /** The values of the script's variables for one contact (OMI's `mapping_variables`). */
@@ -26,7 +27,8 @@ export function scriptVariables(
 	const variables: IDataObject = {};
 	for (const [fieldCode, value] of Object.entries(source)) {
 		// Every OMI variable is text the bot reads out; an unset one is left to the script.
-		if (value !== null && value !== undefined && value !== '') variables[fieldCode] = String(value);
+		const text = scalarText(parameters.node, value, `Script variable "${fieldCode}"`, itemIndex);
+		if (text !== '') variables[fieldCode] = text;
 	}
 	return variables;
 }
