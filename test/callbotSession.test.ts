@@ -597,6 +597,38 @@ describe('OMI AI › Callbot Session', () => {
 			]);
 		});
 
+		describe('when OMI does not page as documented', () => {
+			const pageAnswer = (ids: string[], extra: IDataObject = {}) =>
+				JSON.stringify({
+					status_code: 9999,
+					message: 'success',
+					payload: { items: ids.map((_id) => ({ _id, ref_uuid: 'session-logs-1' })), has_next: true, ...extra },
+				});
+
+			it('stops with a clear error when a page repeats the one before (OMI ignoring "page")', async () => {
+				const { n8n, credential } = setUp();
+				sandbox().control.addFault({ path: LOGS_PATH, times: 50, fault: { type: 'http', status: 200, body: pageAnswer(['a', 'b']) } });
+
+				const result = await n8n.run(omiWorkflow([{}], logParameters({ returnAll: true }), credential));
+
+				expect(result.error?.message).toBe('OMI sent page 2 with the same entries as page 1 [item 0]');
+				expect(result.error?.description).toContain('Return All');
+				expect(pagesFetched()).toHaveLength(2);
+			});
+
+			it('asks for no page past total_pages, even when has_next says there is one', async () => {
+				const { n8n, credential } = setUp();
+				sandbox().control.addFault({ path: LOGS_PATH, times: 1, fault: { type: 'http', status: 200, body: pageAnswer(['a'], { total_pages: 2 }) } });
+				sandbox().control.addFault({ path: LOGS_PATH, times: 50, fault: { type: 'http', status: 200, body: pageAnswer(['b'], { total_pages: 2 }) } });
+
+				const result = await n8n.run(omiWorkflow([{}], logParameters({ returnAll: true }), credential));
+
+				expect(result.error).toBeUndefined();
+				expect(result.output('OMI AI').map((log) => log.json._id)).toEqual(['a', 'b']);
+				expect(pagesFetched()).toHaveLength(2);
+			});
+		});
+
 		it('renews the token in the middle of Return All without skipping or repeating an entry', async () => {
 			const { n8n, credential } = setUp();
 			const workflow = omiWorkflow([{}], logParameters({ returnAll: true }), credential);

@@ -8,6 +8,7 @@ import type {
 	IWebhookFunctions,
 	JsonObject,
 } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
 
 import type { FailureDetails as VendorFailure } from '../../shared/errors';
 import { describeNetworkError, vendorApiError } from '../../shared/errors';
@@ -165,6 +166,7 @@ export async function omiApiRequest<T = unknown>(this: OmiContext, request: OmiR
 interface OmiPage {
 	items?: IDataObject[];
 	has_next?: boolean;
+	total_pages?: number;
 }
 
 /** OMI's documented default page size; its maximum is not documented. */
@@ -174,7 +176,9 @@ const OMI_PAGE_SIZE = 50;
  * Follows OMI's `page`/`size` pagination from the first page until OMI says
  * there is no next page, or until `limit` entries are collected. Each page
  * goes through `omiApiRequest`, so a token renewed mid-way costs one retry of
- * that page, not a restart.
+ * that page, not a restart. An answer that would make this loop for ever, a
+ * page that repeats the one before (OMI ignoring `page`), stops it with an
+ * error; no page past `total_pages` is asked for.
  */
 export async function omiApiRequestAllPages(
 	this: OmiContext,
@@ -183,14 +187,30 @@ export async function omiApiRequestAllPages(
 ): Promise<IDataObject[]> {
 	const size = limit === undefined ? OMI_PAGE_SIZE : Math.min(limit, OMI_PAGE_SIZE);
 	const entries: IDataObject[] = [];
+	let previousPage: string | undefined;
 	for (let page = 1; ; page++) {
 		const payload = (await omiApiRequest.call(this, { ...request, qs: { ...request.qs, page, size } })) as
 			| OmiPage
 			| undefined;
 		const pageEntries = payload?.items ?? [];
+		const thisPage = JSON.stringify(pageEntries);
+		if (thisPage === previousPage) {
+			throw new NodeApiError(
+				this.getNode(),
+				{ message: 'OMI sent the same page twice' },
+				{
+					message: `OMI sent page ${page} with the same entries as page ${page - 1}`,
+					description:
+						'OMI keeps saying there is a next page but does not move on to it, so Return All would never end. Turn Return All off and set a Limit, or ask OMI support about the paging of this endpoint.',
+					itemIndex: request.itemIndex,
+				},
+			);
+		}
+		previousPage = thisPage;
 		entries.push(...pageEntries);
 		if (limit !== undefined && entries.length >= limit) return entries.slice(0, limit);
 		// An empty page ends the loop too, in case OMI ever says has_next on the last page.
 		if (!payload?.has_next || pageEntries.length === 0) return entries;
+		if (typeof payload.total_pages === 'number' && page >= payload.total_pages) return entries;
 	}
 }
