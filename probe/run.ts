@@ -9,7 +9,8 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { detectEvent, isPlainObject, simplifyResult } from '../nodes/OmiAiTrigger/simplify';
+import { detectEvent, simplifyResult } from '../nodes/OmiAiTrigger/simplify';
+import { isPlainObject } from '../nodes/shared/json';
 import { type Sandbox, buildResult, startSandbox } from '../sandbox/server';
 import { toneWav } from '../sandbox/recordings';
 import { type Answer, type Ask, send } from './http';
