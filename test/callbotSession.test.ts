@@ -150,6 +150,7 @@ describe('OMI AI › Callbot Session', () => {
 						ext_session_id: 'n8n-exec-start-1-OMI AI',
 						contactsSent: 3,
 						errors: [],
+						omiAnswer: expect.objectContaining({ status_code: 9999, payload: { autocall_id: session.autocallId, bot_script_id: SCRIPT_ID, errors: [] } }),
 					},
 					pairedItem: [{ item: 0 }, { item: 1 }, { item: 2 }],
 				},
@@ -191,6 +192,23 @@ describe('OMI AI › Callbot Session', () => {
 			const result = await n8n.run(omiWorkflow(many, startParameters({ options: { sendAt: 'next Monday' } }), credential));
 
 			expect(result.error?.message).toBe('Send At "next Monday" is not a date and time [items 0 to 5, 6 in all]');
+		});
+
+		it("keeps OMI's whole answer, so that a field nobody expected reaches the workflow", async () => {
+			const { n8n, credential } = setUp();
+			sandbox().control.addFault({
+				path: EXECUTE_PATH,
+				fault: { type: 'reshape', move: { 'payload.errors': 'payload.rejected.errors', instance_id: 'request_id' } },
+			});
+
+			const result = await n8n.run(omiWorkflow(customers.slice(0, 1), startParameters(), credential));
+
+			expect(result.error).toBeUndefined();
+			expect(result.output('OMI AI')[0].json.omiAnswer).toMatchObject({
+				status_code: 9999,
+				request_id: 'sandbox',
+				payload: { autocall_id: expect.any(String), rejected: { errors: [] } },
+			});
 		});
 
 		it("links OMI's error for a DNC number to the item it came from", async () => {

@@ -38,6 +38,7 @@ describe('OMI AI › Recording', () => {
 						contentType: 'audio/wav',
 						source: 'binary',
 						response: expect.objectContaining({ tracking_id: 'crm-77' }),
+						omiAnswer: expect.objectContaining({ status_code: 9999, message: 'success', payload: expect.objectContaining({ tracking_id: 'crm-77' }) }),
 					},
 					pairedItem: { item: 0 },
 				},
@@ -126,6 +127,30 @@ describe('OMI AI › Recording', () => {
 
 			expect(result.output('OMI AI')[0].json).toMatchObject({ fileName: 'call-123.m4a', contentType: 'audio/x-m4a' });
 			expect(sandbox().control.uploads()[0]).toMatchObject({ fileName: 'call-123.m4a', size: 4096 });
+		});
+
+		it("keeps OMI's whole acknowledgement, so that a field nobody expected reaches the workflow", async () => {
+			const { n8n, credential } = setUp();
+			const file = makeRecording('call-ack.wav', 2048);
+			sandbox().control.addFault({
+				path: '/api/ai/call_analyze',
+				fault: { type: 'reshape', move: { 'payload.status': 'payload.job.state', instance_version: 'server_version' } },
+			});
+
+			const result = await n8n.run(
+				omiWorkflow([{ $file: { path: file.path, fileName: 'call-ack.wav', mimeType: 'audio/wav' } }], analyze, credential),
+			);
+
+			expect(result.error).toBeUndefined();
+			const [item] = result.output('OMI AI');
+			expect(item.json.omiAnswer).toEqual({
+				status_code: 9999,
+				message: 'success',
+				payload: { tracking_id: item.json.trackingId, job: { state: 'PROCESSING' } },
+				instance_id: 'sandbox',
+				server_version: '1.2.164-sandbox',
+				key_enabled: true,
+			});
 		});
 	});
 

@@ -102,6 +102,12 @@ function describeTransportFailure(
 	};
 }
 
+export interface OmiAnswer<T> {
+	payload: T;
+	/** OMI's whole answer, envelope and all, for what no operation reads yet; undefined for a bare 2xx. */
+	answer: IDataObject | undefined;
+}
+
 /**
  * The one way every OMI operation talks to OMI: picks the host, lets the
  * credential add auth (and renew the token on 401), checks the envelope —
@@ -109,6 +115,11 @@ function describeTransportFailure(
  * NodeApiError that names the item and carries no secret.
  */
 export async function omiApiRequest<T = unknown>(this: OmiContext, request: OmiRequest): Promise<T> {
+	return (await omiApiRequestWithAnswer.call(this, request)).payload as T;
+}
+
+/** omiApiRequest, with OMI's whole answer next to its payload. */
+export async function omiApiRequestWithAnswer<T = unknown>(this: OmiContext, request: OmiRequest): Promise<OmiAnswer<T>> {
 	const credentials = await this.getCredentials(OMI_CREDENTIAL_TYPE);
 	const urls = resolveOmiUrls(credentials);
 	const secrets = [String(credentials.apiKey ?? ''), String(credentials.accessToken ?? '')];
@@ -147,7 +158,7 @@ export async function omiApiRequest<T = unknown>(this: OmiContext, request: OmiR
 	}
 	// An error status has already failed above, so an empty answer here came with a 2xx.
 	if (request.emptyAnswerIsSuccess && (answer === undefined || answer === null || answer === '')) {
-		return undefined as T;
+		return { payload: undefined as T, answer: undefined };
 	}
 	if (!envelope) {
 		return fail({
@@ -159,7 +170,7 @@ export async function omiApiRequest<T = unknown>(this: OmiContext, request: OmiR
 		const code = String(envelope.message ?? envelope.error ?? 'unknown_error');
 		return fail({ ...describeCode(code), omiCode: code }, { omiCode: code });
 	}
-	return envelope.payload as T;
+	return { payload: envelope.payload as T, answer: envelope as IDataObject };
 }
 
 /** One page of a paginated OMI list (shared/omi-api.md §3.5). */

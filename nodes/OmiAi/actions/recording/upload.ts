@@ -4,7 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { ItemParameters } from '../../helpers/itemParameters';
 import { isItemFailure, mapItems, settleItems } from '../../../shared/items';
 import { asText } from '../../../shared/parameters';
-import { omiApiRequest } from '../../transport';
+import { omiApiRequestWithAnswer } from '../../transport';
 import { StreamedMultipartBody } from '../../transport/multipart';
 import type { Recording } from './source';
 import { recordingFromBinary, recordingFromUrl, recordingUrlOf } from './source';
@@ -155,7 +155,7 @@ export async function uploadRecordings(
 			if (isItemFailure(upload)) throw upload;
 			const recording = await upload.recording();
 			const body = new StreamedMultipartBody({ tracking_id: upload.trackingId }, 'file', recording);
-			const response = await omiApiRequest.call(this, {
+			const { payload, answer } = await omiApiRequestWithAnswer.call(this, {
 				method: 'POST',
 				api: 'ai',
 				path: target.path,
@@ -171,7 +171,8 @@ export async function uploadRecordings(
 				fileSize: recording.size,
 				contentType: recording.contentType,
 				source: recording.source,
-				response: response as IDataObject,
+				response: payload as IDataObject,
+				omiAnswer: answer,
 			};
 		},
 		concurrency,

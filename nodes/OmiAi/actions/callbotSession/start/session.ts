@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { textParameter } from '../../../../shared/parameters';
-import { omiApiRequest } from '../../../transport';
+import { omiApiRequestWithAnswer } from '../../../transport';
 import type { Contact } from './contacts';
 import type { PhoneError } from './errorLinking';
 import { linkErrorsToItems } from './errorLinking';
@@ -57,7 +57,7 @@ export async function startSession(
 	}
 	if (options.sendAt !== undefined && options.sendAt !== '') body.send_time = epochMs.call(this, options.sendAt, settingsIndex);
 
-	const session = (await omiApiRequest.call(this, {
+	const { payload, answer } = await omiApiRequestWithAnswer.call(this, {
 		method: 'POST',
 		api: 'callbot',
 		path: '/api/call_bot/execute_by_phone',
@@ -71,12 +71,15 @@ export async function startSession(
 					'Nothing was started again, so no contact is called twice. To start a new session on purpose, set Options › External Session ID to a new value.',
 			},
 		},
-	})) as StartedSession;
+	});
+	const session = payload as StartedSession;
 	return {
 		autocall_id: session.autocall_id,
 		bot_script_id: session.bot_script_id,
 		ext_session_id: externalSessionId,
 		contactsSent: contacts.length,
 		errors: linkErrorsToItems(session.errors ?? [], contacts),
+		// Whatever else OMI said about the session reaches the workflow too.
+		omiAnswer: answer,
 	};
 }
