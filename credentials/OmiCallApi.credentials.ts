@@ -132,24 +132,40 @@ export class OmiCallApi implements ICredentialType {
 		return { ...requestOptions, headers: { ...headers, ...secretHeaders } };
 	};
 
+	/**
+	 * n8n runs preAuthentication first, so the Test button fetches a token from
+	 * the base host (key and base URL checked), then asks the AI host a request
+	 * that changes nothing: speech-to-text without a file, which OMI can only
+	 * refuse (request_body_required), but refuses with api_key_invalid when the
+	 * host does not know the key. A host that is not OMI's fails on its HTTP status.
+	 */
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL:
-				'={{$credentials.environment === "custom" ? $credentials.baseUrl.replace(/\\/+$/, "") : ($credentials.environment === "staging" ? "' +
-				OMI_HOSTS.staging.baseUrl +
-				'" : "' +
-				OMI_HOSTS.production.baseUrl +
-				'")}}',
-			url: '/api/call_bot/script/list',
-			method: 'GET',
+				'={{($credentials.environment === "custom" ? $credentials.aiBaseUrl : ($credentials.environment === "staging" ? "' +
+				OMI_HOSTS.staging.aiBaseUrl +
+				'" : ($credentials.productionAiBaseUrl || "' +
+				OMI_HOSTS.production.aiBaseUrl +
+				'"))).replace(/\\/+$/, "")}}',
+			url: '/api/ai/speech_to_text',
+			method: 'POST',
 		},
 		rules: [
 			{
 				type: 'responseSuccessBody',
 				properties: {
-					key: 'status_code',
-					value: -9999,
-					message: 'OMI accepted the API key but refused the callBot request. Check the key\'s permissions in OMI.',
+					key: 'message',
+					value: 'api_key_invalid',
+					message:
+						'OMI gave an access token for this key, but the AI host refused it (api_key_invalid). Check the AI Base URL: OMI does not publish its production AI host.',
+				},
+			},
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'message',
+					value: 'api_key_is_required',
+					message: 'The AI host did not receive the API key (api_key_is_required). Check the AI Base URL.',
 				},
 			},
 		],

@@ -1,3 +1,4 @@
+import { startSandbox } from '../sandbox/server';
 import { TestN8n, omiWorkflow } from './harness/engine';
 import { addOmiCredential, useSandbox } from './harness/sandbox';
 import { captureLogs, everyText } from './harness/secrets';
@@ -39,6 +40,57 @@ describe('OmiCallApi credential', () => {
 
 			expect(result).toMatchObject({ status: 'Error' });
 			expect(result.message).toContain('api_key_is_required');
+		});
+
+		it('asks the AI host a request that changes nothing on the account, with the key in the apiKey header', async () => {
+			const n8n = new TestN8n();
+			const credential = addOmiCredential(n8n, sandbox());
+
+			await expect(n8n.testCredential(credential, 'omiCallApi')).resolves.toMatchObject({ status: 'OK' });
+
+			const aiRequests = sandbox()
+				.control.requests()
+				.filter((request) => request.path.startsWith('/api/ai/'));
+			expect(aiRequests).toEqual([
+				expect.objectContaining({ method: 'POST', path: '/api/ai/speech_to_text', status: 200, headers: expect.objectContaining({ apikey: sandbox().apiKey }) }),
+			]);
+			expect(sandbox().control.uploads()).toEqual([]);
+			expect(sandbox().control.webhook()).toEqual({ current: null, history: [] });
+		});
+
+		it('fails when the AI host does not know the key, though the base host gave a token', async () => {
+			const otherAccount = await startSandbox({ port: 0, apiKey: 'another-account-key' });
+			try {
+				const n8n = new TestN8n();
+				const credential = addOmiCredential(n8n, sandbox(), { aiBaseUrl: `${otherAccount.url}/` });
+
+				const result = await n8n.testCredential(credential, 'omiCallApi');
+
+				expect(result).toEqual({
+					status: 'Error',
+					message:
+						'OMI gave an access token for this key, but the AI host refused it (api_key_invalid). Check the AI Base URL: OMI does not publish its production AI host.',
+				});
+				expect(otherAccount.control.requests().map((request) => request.path)).toEqual(['/api/ai/speech_to_text']);
+			} finally {
+				await otherAccount.close();
+			}
+		});
+
+		it.each([
+			['does not answer', 'http://127.0.0.1:9', 'refused the connection'],
+			['is a web server that is not OMI', 'html', 'could not be found'],
+		])('fails when the AI host %s', async (_case, aiBaseUrl, message) => {
+			const n8n = new TestN8n();
+			if (aiBaseUrl === 'html') {
+				sandbox().control.addFault({ path: '/api/ai/speech_to_text', fault: { type: 'http', status: 404, body: '<html><body>404 Not Found</body></html>' } });
+			}
+			const credential = addOmiCredential(n8n, sandbox(), aiBaseUrl === 'html' ? {} : { aiBaseUrl });
+
+			const result = await n8n.testCredential(credential, 'omiCallApi');
+
+			expect(result.status).toBe('Error');
+			expect(result.message).toContain(message);
 		});
 
 		it('explains an unreachable host without leaking the key', async () => {
