@@ -12,7 +12,7 @@ import { Redactor } from './redact';
 import { toJson, toMarkdown } from './report';
 import { type ProbeOptions, runProbe } from './run';
 
-/** Both candidates for the undocumented AI host (shared/omi-api.md §1, docs/omi-api.md). */
+/** Both candidates for the undocumented AI host (shared/omi-api.md §1). */
 const AI_HOST_CANDIDATES = {
 	production: ['https://public-v1.omicrm.com', 'https://ai-v1.omicrm.com'],
 	staging: ['https://public-v1-stg.omicrm.com', 'https://ai-v1-stg.omicrm.com'],

@@ -1,7 +1,7 @@
 /**
  * The conformance probe: sends the requests the nodes send to a real OMI
- * account and the same requests to the sandbox (docs/ and shared/omi-api.md
- * restated in code), and records, field by field, where the two answers
+ * account and the same requests to the sandbox (shared/omi-api.md restated in
+ * code), and records, field by field, where the two answers
  * differ and what the nodes will read from OMI's answer.
  */
 
