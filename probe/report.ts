@@ -13,6 +13,9 @@ const MEANING: Record<Difference['kind'], (d: Difference) => string> = {
 	type: (d) => `\`${d.path}\` is ${d.omi} where the sandbox sends ${d.sandbox}`,
 };
 
+const NO_ANSWER_CONSEQUENCE =
+	'They fail with the same reason in plain words ("Could not get an OMI access token from …" or "Could not complete the request to OMI: …"): check the host, the network, or try again later.';
+
 export const describeDifference = (difference: Difference) => MEANING[difference.kind](difference);
 
 const fence = (value: unknown) => ['```json', JSON.stringify(value, null, 2).slice(0, 3000), '```'].join('\n');
@@ -24,7 +27,8 @@ function checkSection(check: CheckResult): string[] {
 	else {
 		lines.push(`${check.differences.length} difference(s) from the sandbox:`, '');
 		for (const difference of check.differences) lines.push(`- ${describeDifference(difference)}`);
-		lines.push('', `What the nodes do: ${check.consequence}`, '');
+		const unanswered = !check.omi.answered;
+		lines.push('', `What the nodes do: ${unanswered ? NO_ANSWER_CONSEQUENCE : check.consequence}`, '');
 	}
 	for (const read of check.reads) lines.push(`- ${read.what}, from \`${read.path}\`: **${read.found ? 'found' : 'not found'}**`);
 	if (check.reads.length > 0) lines.push('');

@@ -38,7 +38,12 @@ interface Probed {
 }
 
 /** Runs the probe, every part of it, against a sandbox that plays the real OMI account. */
-async function probe(targetOptions: SandboxOptions = {}, faults: FaultRule[] = [], extraAiHosts: string[] = []): Promise<Probed> {
+async function probe(
+	targetOptions: SandboxOptions = {},
+	faults: FaultRule[] = [],
+	extraAiHosts: string[] = [],
+	probeOptions: { timeoutMs?: number; resultsGoElsewhere?: boolean } = {},
+): Promise<Probed> {
 	const target = await startSandbox({ port: 0, apiKey: USER_KEY, resultDelayMs: 50, ...targetOptions });
 	try {
 		const autocallId = await startSession(target);
@@ -50,8 +55,13 @@ async function probe(targetOptions: SandboxOptions = {}, faults: FaultRule[] = [
 			aiBaseUrls: [target.url, ...extraAiHosts],
 			autocallId,
 			upload: true,
-			capture: { publicUrl: `http://127.0.0.1:${listenPort}/?token=n8n-webhook-token`, listenPort, waitMs: 5000 },
-			timeoutMs: 5000,
+			capture: {
+				// Elsewhere: a URL no tunnel forwards to the probe, so nothing arrives.
+				publicUrl: `http://127.0.0.1:${probeOptions.resultsGoElsewhere ? await freePort() : listenPort}/?token=n8n-webhook-token`,
+				listenPort,
+				waitMs: probeOptions.resultsGoElsewhere ? 1000 : 5000,
+			},
+			timeoutMs: probeOptions.timeoutMs ?? 5000,
 		});
 		// Every token the target handed out during the run.
 		const tokens = target.control
@@ -187,5 +197,19 @@ describe('npm run probe', () => {
 			{ host: closed, usable: false, verdict: 'does not answer: the host refused the connection (nothing listens there)' },
 		]);
 		expect(toMarkdown(probed.report)).toContain(`Use ${probed.report.aiHosts[0].host} as the credential's AI Base URL.`);
+	});
+
+	it('reports an answer that does not come in time, and a result that never arrives, in plain words', async () => {
+		const probed = await probe(
+			{},
+			[{ method: 'GET', path: '/api/call_bot/script/list', fault: { type: 'latency', ms: 3000 } }],
+			[],
+			{ timeoutMs: 1000, resultsGoElsewhere: true },
+		);
+
+		expect(probed.check('script-list').differences).toEqual([{ kind: 'no-answer', path: '', sandbox: 'HTTP 200', omi: 'no answer within 1 s' }]);
+		expect(probed.check('captured-result').differences).toEqual([{ kind: 'no-answer', path: '', sandbox: 'a result', omi: 'nothing arrived' }]);
+		expect(toMarkdown(probed.report)).toContain('What the nodes do: They fail with the same reason in plain words');
+		expectNoSecret(probed);
 	});
 });

@@ -370,8 +370,12 @@ describe.each(VERSIONS)('n8n %s.x', (version) => {
 	// After the QA alert's steps: activating this trigger takes OMI's one result URL.
 	step('a result in shapes the trigger cannot read keeps the body in raw and says what was not read, Include Raw Payload off', async () => {
 		const name = 'e2e odd result shapes';
+		const before = sandbox.control.webhook().current;
 		await activate(await createWorkflow(triggerOnly(name, ['callAnalysisCompleted', 'transcriptionCompleted'], credentials)));
-		const registered = sandbox.control.webhook().current as string;
+		const registered = await until('the new trigger to register its URL', () => {
+			const current = sandbox.control.webhook().current;
+			return current !== before ? (current ?? undefined) : undefined;
+		});
 		const bodies = ODD_RESULTS.map((odd, index) => odd.body(`e2e-odd-${index}`));
 
 		const post = (body: unknown) =>

@@ -237,17 +237,33 @@ function checkUnreadFields(warnings: Warnings, body: IDataObject): void {
 	readList(warnings, 'customer_word_alignments', body.customer_word_alignments, 'see raw');
 }
 
+type Speaker = 'staff' | 'customer';
+
+/** One speaker's QA scorecard, under STAFF / CUSTOMER (or lower case), with the analyst summary's score as fallback. */
+function readQa(warnings: Warnings, quality: IDataObject, summary: IDataObject, speaker: Speaker) {
+	const upper = speaker.toUpperCase();
+	const key = isAbsent(quality[upper]) && !isAbsent(quality[speaker]) ? speaker : upper;
+	const path = `quality_evaluation_result.${key}`;
+	const card = readObject(warnings, path, quality[key], `the ${speaker} QA details were not read`);
+	const score = [
+		{ path: `${path}.score`, value: card.score },
+		{ path: `analyst_results.${speaker}_score`, value: summary[`${speaker}_score`] },
+	];
+	return {
+		score: readNumber(warnings, `qa.${speaker}Score`, score, true),
+		maxScore: readNumber(warnings, `qa.${speaker}MaxScore`, [{ path: `${path}.max_score`, value: card.max_score }], false),
+		passed: readTextList(warnings, `qa.${speaker}Passed`, `${path}.passed`, card.passed),
+		failed: readTextList(warnings, `qa.${speaker}Failed`, `${path}.failed`, card.failed),
+	};
+}
+
 function simplifyAnalysis(warnings: Warnings, body: IDataObject): IDataObject {
 	const summary = readObject(warnings, 'analyst_results', body.analyst_results, 'its talk times and scores were not read');
 	const quality = readObject(warnings, 'quality_evaluation_result', body.quality_evaluation_result, 'no QA score was read from it');
-	const staffKey = isAbsent(quality.STAFF) && !isAbsent(quality.staff) ? 'staff' : 'STAFF';
-	const customerKey = isAbsent(quality.CUSTOMER) && !isAbsent(quality.customer) ? 'customer' : 'CUSTOMER';
-	const staffPath = `quality_evaluation_result.${staffKey}`;
-	const customerPath = `quality_evaluation_result.${customerKey}`;
-	const staff = readObject(warnings, staffPath, quality[staffKey], 'the staff QA details were not read');
-	const customer = readObject(warnings, customerPath, quality[customerKey], 'the customer QA details were not read');
+	const staff = readQa(warnings, quality, summary, 'staff');
+	const customer = readQa(warnings, quality, summary, 'customer');
 	checkUnreadFields(warnings, body);
-	const talkTime = (speaker: 'staff' | 'customer') =>
+	const talkTime = (speaker: Speaker) =>
 		readNumber(
 			warnings,
 			`${speaker}TalkTime`,
@@ -261,30 +277,14 @@ function simplifyAnalysis(warnings: Warnings, body: IDataObject): IDataObject {
 		staffTalkTime: talkTime('staff'),
 		customerTalkTime: talkTime('customer'),
 		qa: {
-			staffScore: readNumber(
-				warnings,
-				'qa.staffScore',
-				[
-					{ path: `${staffPath}.score`, value: staff.score },
-					{ path: 'analyst_results.staff_score', value: summary.staff_score },
-				],
-				true,
-			),
-			staffMaxScore: readNumber(warnings, 'qa.staffMaxScore', [{ path: `${staffPath}.max_score`, value: staff.max_score }], false),
-			customerScore: readNumber(
-				warnings,
-				'qa.customerScore',
-				[
-					{ path: `${customerPath}.score`, value: customer.score },
-					{ path: 'analyst_results.customer_score', value: summary.customer_score },
-				],
-				true,
-			),
-			customerMaxScore: readNumber(warnings, 'qa.customerMaxScore', [{ path: `${customerPath}.max_score`, value: customer.max_score }], false),
-			staffPassed: readTextList(warnings, 'qa.staffPassed', `${staffPath}.passed`, staff.passed),
-			staffFailed: readTextList(warnings, 'qa.staffFailed', `${staffPath}.failed`, staff.failed),
-			customerPassed: readTextList(warnings, 'qa.customerPassed', `${customerPath}.passed`, customer.passed),
-			customerFailed: readTextList(warnings, 'qa.customerFailed', `${customerPath}.failed`, customer.failed),
+			staffScore: staff.score,
+			staffMaxScore: staff.maxScore,
+			customerScore: customer.score,
+			customerMaxScore: customer.maxScore,
+			staffPassed: staff.passed,
+			staffFailed: staff.failed,
+			customerPassed: customer.passed,
+			customerFailed: customer.failed,
 		},
 		keywords: readKeywordCounts(warnings, body.keyword_count),
 		llm: readLlm(warnings, body.nl_analyze_result) as IDataObject,
