@@ -457,6 +457,23 @@ describe('OMI AI Trigger', () => {
 			expect(warnings[0]).not.toContain(stale.searchParams.get('token'));
 		});
 
+		it('wrong tokens, however many, cost at most two credential decryptions a minute, and the right token still works', async () => {
+			const { id, registered } = await activate();
+			const wrong = new URL(registered);
+			const decryptions = () => n8n.credentials.decryptions.get(credential.id as string) ?? 0;
+			const before = decryptions();
+
+			for (let attempt = 0; attempt < 30; attempt++) {
+				wrong.searchParams.set('token', `guess-${attempt}-${changeOneCharacter(new URL(registered).searchParams.get('token') as string)}`);
+				expect((await post(wrong.toString(), result)).status).toBe(401);
+			}
+			const spentOnWrongTokens = decryptions() - before;
+			expect((await post(registered, result)).status).toBe(200);
+
+			expect(spentOnWrongTokens).toBeLessThanOrEqual(2);
+			expect(await server.waitForExecutions(id, 1)).toHaveLength(1);
+		});
+
 		it('a token from another workflow: 401', async () => {
 			const other = await activate();
 			const answer = await refusedWith(async (registered) => {
