@@ -124,12 +124,15 @@ export class OmiCallApi implements ICredentialType {
 		const apiKey = String(credentials.apiKey ?? '');
 		const { [FORCE_RENEWAL_HEADER]: renewToken, ...headers } = (requestOptions.headers ?? {}) as IDataObject;
 		const token = renewToken ? 'renew' : String(credentials.accessToken ?? '');
-		const target = `${requestOptions.baseURL ?? ''}${requestOptions.url}`;
+		const isAiRequest = requestOptions.url.includes('/api/ai/');
+		// The credential test names a path only: its host is resolved as every node resolves it.
+		const urls = resolveOmiUrls(credentials);
+		const baseURL = requestOptions.baseURL || (requestOptions.url.startsWith('/') ? (isAiRequest ? urls.aiBaseUrl : urls.baseUrl) : undefined);
 		// Each endpoint family gets only the secret it needs (shared/omi-api.md §1).
-		const secretHeaders: IDataObject = target.includes('/api/ai/')
+		const secretHeaders: IDataObject = isAiRequest
 			? { apiKey }
 			: { 'x-api-key': apiKey, Authorization: `Bearer ${token}` };
-		return { ...requestOptions, headers: { ...headers, ...secretHeaders } };
+		return { ...requestOptions, baseURL, headers: { ...headers, ...secretHeaders } };
 	};
 
 	/**
@@ -141,12 +144,6 @@ export class OmiCallApi implements ICredentialType {
 	 */
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL:
-				'={{($credentials.environment === "custom" ? $credentials.aiBaseUrl : ($credentials.environment === "staging" ? "' +
-				OMI_HOSTS.staging.aiBaseUrl +
-				'" : ($credentials.productionAiBaseUrl || "' +
-				OMI_HOSTS.production.aiBaseUrl +
-				'"))).replace(/\\/+$/, "")}}',
 			url: '/api/ai/speech_to_text',
 			method: 'POST',
 		},

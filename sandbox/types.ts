@@ -58,6 +58,11 @@ export type Fault =
 	/** Destroys the socket without answering; when the request has a body, after its first chunk. */
 	| { type: 'drop' }
 	/**
+	 * status_code -9999 whose message repeats the request line and headers, as
+	 * some proxies and servers do in their errors: everything a client sent, secrets included.
+	 */
+	| { type: 'echo-request'; status?: number }
+	/**
 	 * Answers as usual, with fields of the JSON answer moved: `{"payload.name": "payload.title"}`
 	 * renames, `{"payload.items": "payload.data.items"}` nests differently. Numeric segments index arrays.
 	 */

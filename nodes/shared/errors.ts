@@ -39,9 +39,12 @@ export function vendorApiError(
 ): NodeApiError {
 	const message = redactSecrets(details.message, secrets);
 	const description = redactSecrets(details.description, secrets);
+	const extraClean = Object.fromEntries(
+		Object.entries(extra).map(([name, value]) => [name, typeof value === 'string' ? redactSecrets(value, secrets) : value]),
+	);
 	return new NodeApiError(
 		node,
-		{ message, description, httpCode: details.httpCode ?? null, ...extra } as JsonObject,
+		{ message, description, httpCode: details.httpCode ?? null, ...extraClean } as JsonObject,
 		{ message, description, httpCode: details.httpCode, itemIndex },
 	);
 }

@@ -9,3 +9,12 @@ export function httpUrlOf(text: string): URL | undefined {
 		return undefined;
 	}
 }
+
+/** Percent-decoded text, or the text as it came when its escapes are not valid (`a%zz.mp3`). */
+export function decodedOrAsIs(text: string): string {
+	try {
+		return decodeURIComponent(text);
+	} catch {
+		return text;
+	}
+}

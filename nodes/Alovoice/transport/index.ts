@@ -3,8 +3,7 @@ import type { IDataObject, IExecuteFunctions, IHttpRequestOptions, IN8nHttpFullR
 import type { FailureDetails } from '../../shared/errors';
 import { describeNetworkError, vendorApiError } from '../../shared/errors';
 import { parseJsonObject as parseJson } from '../../shared/json';
-import { withoutTrailingSlash } from '../../shared/url';
-import { ALOVOICE_DEFAULT_BASE_URL, TOKEN_PLACEHOLDER } from './vendor';
+import { TOKEN_PLACEHOLDER, resolveAlovoiceBaseUrl } from './vendor';
 
 export const ALOVOICE_CREDENTIAL_TYPE = 'alovoiceApi';
 
@@ -100,9 +99,9 @@ export async function alovoiceApiRequest(
 	itemIndex: number,
 ): Promise<AlovoiceResponse> {
 	const credentials = await this.getCredentials(ALOVOICE_CREDENTIAL_TYPE, itemIndex);
-	const baseUrl = withoutTrailingSlash(String(credentials.baseUrl || ALOVOICE_DEFAULT_BASE_URL));
+	const baseUrl = resolveAlovoiceBaseUrl(credentials);
 	const token = String(credentials.token ?? '');
-	const secrets = [token, encodeURIComponent(token)];
+	const secrets = [token];
 	const fail = (details: FailureDetails): never => {
 		throw vendorApiError(this.getNode(), details, secrets, itemIndex);
 	};

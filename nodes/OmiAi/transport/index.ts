@@ -122,9 +122,11 @@ export async function omiApiRequest<T = unknown>(this: OmiContext, request: OmiR
 export async function omiApiRequestWithAnswer<T = unknown>(this: OmiContext, request: OmiRequest): Promise<OmiAnswer<T>> {
 	const credentials = await this.getCredentials(OMI_CREDENTIAL_TYPE);
 	const urls = resolveOmiUrls(credentials);
-	const secrets = [String(credentials.apiKey ?? ''), String(credentials.accessToken ?? '')];
 	const describeCode = (code: string) => request.errorMessages?.[code] ?? describeOmiError(code);
-	const fail = (details: FailureDetails, extra: IDataObject = {}): never => {
+	const fail = async (details: FailureDetails, extra: IDataObject = {}): Promise<never> => {
+		// n8n may have renewed the token during the request (after a 401): the credential holds the new one now.
+		const current = await this.getCredentials(OMI_CREDENTIAL_TYPE).catch(() => credentials);
+		const secrets = [credentials.apiKey, credentials.accessToken, current.accessToken].map((secret) => String(secret ?? ''));
 		throw vendorApiError(this.getNode(), details, secrets, request.itemIndex, extra as JsonObject);
 	};
 
@@ -146,7 +148,7 @@ export async function omiApiRequestWithAnswer<T = unknown>(this: OmiContext, req
 		try {
 			return await this.helpers.httpRequestWithAuthentication.call(this, OMI_CREDENTIAL_TYPE, { ...options, headers });
 		} catch (error) {
-			return fail(describeTransportFailure(error, describeCode));
+			return await fail(describeTransportFailure(error, describeCode));
 		}
 	};
 
@@ -161,14 +163,14 @@ export async function omiApiRequestWithAnswer<T = unknown>(this: OmiContext, req
 		return { payload: undefined as T, answer: undefined };
 	}
 	if (!envelope) {
-		return fail({
+		return await fail({
 			message: 'OMI sent an answer that is not valid JSON',
 			description: 'OMI may be having trouble. Try again later, or turn on "Retry On Fail" for this node.',
 		});
 	}
 	if (envelope.status_code !== OMI_SUCCESS) {
 		const code = String(envelope.message ?? envelope.error ?? 'unknown_error');
-		return fail({ ...describeCode(code), omiCode: code }, { omiCode: code });
+		return await fail({ ...describeCode(code), omiCode: code }, { omiCode: code });
 	}
 	return { payload: envelope.payload as T, answer: envelope as IDataObject };
 }
