@@ -229,12 +229,24 @@ function readLlm(warnings: Warnings, value: unknown): unknown {
 	return parsed;
 }
 
-/** Documented fields the item does not carry: only their shape is checked, so an odd one shows in warnings. */
+/**
+ * Documented fields the item does not carry: only their shape is checked, so
+ * an odd one shows in warnings. JSON text is taken as it looks, not parsed:
+ * word alignments can be long, and nothing here reads them.
+ */
 function checkUnreadFields(warnings: Warnings, body: IDataObject): void {
-	readObject(warnings, 'criteria_classification_result', body.criteria_classification_result, 'see raw');
-	readList(warnings, 'result_nlp_analytics', body.result_nlp_analytics, 'see raw');
-	readList(warnings, 'staff_word_alignments', body.staff_word_alignments, 'see raw');
-	readList(warnings, 'customer_word_alignments', body.customer_word_alignments, 'see raw');
+	const unread: Array<[string, 'an object' | 'a list']> = [
+		['criteria_classification_result', 'an object'],
+		['result_nlp_analytics', 'a list'],
+		['staff_word_alignments', 'a list'],
+		['customer_word_alignments', 'a list'],
+	];
+	for (const [field, expected] of unread) {
+		const value = body[field];
+		if (isAbsent(value) || (typeof value === 'string' && /^\s*[[{]/.test(value))) continue;
+		const fits = expected === 'an object' ? isPlainObject(value) : Array.isArray(value) || (isPlainObject(value) && Array.isArray(value.words));
+		if (!fits) warnings.add(field, `expected ${expected}, found ${describe(value)}; see raw`);
+	}
 }
 
 type Speaker = 'staff' | 'customer';
