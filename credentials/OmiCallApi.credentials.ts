@@ -9,15 +9,9 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
-import {
-	OMI_HOSTS,
-	OMI_SUCCESS,
-	FORCE_RENEWAL_HEADER,
-	describeNetworkError,
-	describeOmiError,
-	redactSecrets,
-	resolveOmiUrls,
-} from '../nodes/OmiAi/transport/vendor';
+import { describeNetworkError } from '../nodes/shared/errors';
+import { OMI_HOSTS, OMI_SUCCESS, FORCE_RENEWAL_HEADER, describeOmiError, resolveOmiUrls } from '../nodes/shared/omi';
+import { redactSecrets } from '../nodes/shared/secrets';
 
 interface OmiAuthAnswer {
 	status_code?: number;
@@ -130,32 +124,45 @@ export class OmiCallApi implements ICredentialType {
 		const apiKey = String(credentials.apiKey ?? '');
 		const { [FORCE_RENEWAL_HEADER]: renewToken, ...headers } = (requestOptions.headers ?? {}) as IDataObject;
 		const token = renewToken ? 'renew' : String(credentials.accessToken ?? '');
-		const target = `${requestOptions.baseURL ?? ''}${requestOptions.url}`;
+		const isAiRequest = requestOptions.url.includes('/api/ai/');
+		// The credential test names a path only: its host is resolved as every node resolves it.
+		const urls = resolveOmiUrls(credentials);
+		const baseURL = requestOptions.baseURL || (requestOptions.url.startsWith('/') ? (isAiRequest ? urls.aiBaseUrl : urls.baseUrl) : undefined);
 		// Each endpoint family gets only the secret it needs (shared/omi-api.md §1).
-		const secretHeaders: IDataObject = target.includes('/api/ai/')
+		const secretHeaders: IDataObject = isAiRequest
 			? { apiKey }
 			: { 'x-api-key': apiKey, Authorization: `Bearer ${token}` };
-		return { ...requestOptions, headers: { ...headers, ...secretHeaders } };
+		return { ...requestOptions, baseURL, headers: { ...headers, ...secretHeaders } };
 	};
 
+	/**
+	 * n8n runs preAuthentication first, so the Test button fetches a token from
+	 * the base host (key and base URL checked), then asks the AI host a request
+	 * that changes nothing: speech-to-text without a file, which OMI can only
+	 * refuse (request_body_required), but refuses with api_key_invalid when the
+	 * host does not know the key. A host that is not OMI's fails on its HTTP status.
+	 */
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL:
-				'={{$credentials.environment === "custom" ? $credentials.baseUrl.replace(/\\/+$/, "") : ($credentials.environment === "staging" ? "' +
-				OMI_HOSTS.staging.baseUrl +
-				'" : "' +
-				OMI_HOSTS.production.baseUrl +
-				'")}}',
-			url: '/api/call_bot/script/list',
-			method: 'GET',
+			url: '/api/ai/speech_to_text',
+			method: 'POST',
 		},
 		rules: [
 			{
 				type: 'responseSuccessBody',
 				properties: {
-					key: 'status_code',
-					value: -9999,
-					message: 'OMI accepted the API key but refused the callBot request. Check the key\'s permissions in OMI.',
+					key: 'message',
+					value: 'api_key_invalid',
+					message:
+						'OMI gave an access token for this key, but the AI host refused it (api_key_invalid). Check the AI Base URL: OMI does not publish its production AI host.',
+				},
+			},
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'message',
+					value: 'api_key_is_required',
+					message: 'The AI host did not receive the API key (api_key_is_required). Check the AI Base URL.',
 				},
 			},
 		],

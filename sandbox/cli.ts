@@ -16,11 +16,13 @@ const USAGE = `Usage: tsx sandbox/cli.ts [options]
   --invalid <phones>    comma-separated phones answered with invalid_phone_number
   --register-answer <envelope|empty>
                         answer a webhook registration with OMI's envelope (default) or a bare 200
+  --key-error-status <n>
+                        HTTP status of the answer to a missing or wrong API key (default ${SANDBOX_DEFAULTS.keyErrorStatus})
   --quiet               do not log requests`;
 
 class UsageError extends Error {}
 
-const FLAGS = ['port', 'host', 'api-key', 'token-ttl', 'result-delay', 'dnc', 'invalid', 'register-answer'] as const;
+const FLAGS = ['port', 'host', 'api-key', 'token-ttl', 'result-delay', 'dnc', 'invalid', 'register-answer', 'key-error-status'] as const;
 type Flag = (typeof FLAGS)[number];
 
 function parseArgs(argv: string[]): { values: Partial<Record<Flag, string>>; quiet: boolean; help: boolean } {
@@ -72,6 +74,7 @@ function toOptions(values: Partial<Record<Flag, string>>, quiet: boolean): Sandb
 		dncPhones: list(values.dnc),
 		invalidPhones: list(values.invalid),
 		registerAnswer: registerAnswer(values['register-answer']),
+		keyErrorStatus: number('key-error-status', values['key-error-status']),
 		log: quiet ? undefined : (line) => console.log(`${new Date().toISOString()} ${line}`),
 	};
 }

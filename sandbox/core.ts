@@ -13,6 +13,7 @@ export interface ResolvedOptions {
 	invalidPhones: Set<string>;
 	analyzedLogsPerSession: number;
 	registerAnswer: RegisterAnswer;
+	keyErrorStatus: number;
 }
 
 /** Everything reset() forgets. Replaced whole on reset, so no field can be missed. */

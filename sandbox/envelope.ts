@@ -30,8 +30,26 @@ export function sendJson(res: ServerResponse, httpStatus: number, body: unknown)
 	sendRaw(res, httpStatus, JSON.stringify(body));
 }
 
-export function sendRaw(res: ServerResponse, httpStatus: number, text: string, contentType = 'application/json; charset=utf-8'): void {
+/** JSON answers of a request a `reshape` fault matched are rewritten by its function before they go out. */
+const answerRewriters = new WeakMap<ServerResponse, (body: unknown) => unknown>();
+
+export function rewriteJsonAnswer(res: ServerResponse, rewrite: (body: unknown) => unknown): void {
+	answerRewriters.set(res, rewrite);
+}
+
+function rewritten(res: ServerResponse, text: string): string {
+	const rewrite = answerRewriters.get(res);
+	if (!rewrite) return text;
+	try {
+		return JSON.stringify(rewrite(JSON.parse(text) as unknown));
+	} catch {
+		return text;
+	}
+}
+
+export function sendRaw(res: ServerResponse, httpStatus: number, body: string, contentType = 'application/json; charset=utf-8'): void {
 	if (res.headersSent || res.destroyed) return;
+	const text = contentType.startsWith('application/json') ? rewritten(res, body) : body;
 	res.writeHead(httpStatus, { 'content-type': contentType, 'content-length': Buffer.byteLength(text) });
 	res.end(text);
 }

@@ -1,6 +1,6 @@
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 
-import { OMI_FAIL, OMI_OK, drain, envelope, sendFail, sendRaw } from './envelope';
+import { OMI_FAIL, OMI_OK, drain, envelope, isPlainObject, rewriteJsonAnswer, sendFail, sendRaw } from './envelope';
 import type { CancellableTimers } from './timers';
 import type { ActiveFaultRule, Fault, FaultRule } from './types';
 
@@ -25,8 +25,22 @@ function validateFault(fault: unknown): Fault {
 			return { type: 'malformed-json' };
 		case 'drop':
 			return { type: 'drop' };
+		case 'echo-request':
+			if (f.status !== undefined && (!isCount(f.status) || f.status < 200 || f.status > 599)) {
+				throw new FaultRuleError('echo-request fault status must be 200-599');
+			}
+			return { type: 'echo-request', status: f.status };
+		case 'reshape': {
+			const moves = f.move;
+			const valid =
+				isPlainObject(moves) &&
+				Object.keys(moves).length > 0 &&
+				Object.entries(moves).every(([from, to]) => from !== '' && typeof to === 'string' && to !== '');
+			if (!valid) throw new FaultRuleError('reshape fault needs move: { "<dotted path>": "<dotted path>", ... }');
+			return { type: 'reshape', move: moves as Record<string, string> };
+		}
 		default:
-			throw new FaultRuleError('fault.type must be latency, http, envelope-error, malformed-json or drop');
+			throw new FaultRuleError('fault.type must be latency, http, envelope-error, malformed-json, drop, echo-request or reshape');
 	}
 }
 
@@ -91,8 +105,7 @@ export async function applyFault(
 			return 'handled';
 		case 'http': {
 			const body = fault.body ?? JSON.stringify(envelope(OMI_FAIL, STATUS_CODES[fault.status] ?? `HTTP ${fault.status}`));
-			const looksJson = /^\s*[[{]/.test(body);
-			sendRaw(res, fault.status, body, looksJson ? 'application/json; charset=utf-8' : 'text/plain; charset=utf-8');
+			sendRaw(res, fault.status, body, contentTypeOf(body));
 			drain(req);
 			return 'handled';
 		}
@@ -109,7 +122,55 @@ export async function applyFault(
 		case 'drop':
 			dropMidBody(req);
 			return 'handled';
+		case 'echo-request':
+			sendFail(res, `refused ${req.method} ${req.url} ${JSON.stringify(req.headers)}`, fault.status ?? 200);
+			drain(req);
+			return 'handled';
+		case 'reshape':
+			rewriteJsonAnswer(res, (answer) => moveFields(answer, fault.move));
+			return 'continue';
 	}
+}
+
+/** A proxy's or a load balancer's error page is HTML; anything else that is not JSON goes as plain text. */
+function contentTypeOf(body: string): string {
+	if (/^\s*[[{]/.test(body)) return 'application/json; charset=utf-8';
+	if (/^\s*</.test(body)) return 'text/html; charset=utf-8';
+	return 'text/plain; charset=utf-8';
+}
+
+type Container = Record<string, unknown> | unknown[];
+
+const isContainer = (value: unknown): value is Container => typeof value === 'object' && value !== null;
+
+/** The object holding the last segment of a dotted path ("payload.0.name"), created on the way when asked. */
+function parentOf(root: unknown, path: string, create: boolean): { parent: Container; key: string } | undefined {
+	const segments = path.split('.');
+	const key = segments.pop() as string;
+	let node = root;
+	for (const segment of segments) {
+		if (!isContainer(node)) return undefined;
+		const record = node as Record<string, unknown>;
+		if (!isContainer(record[segment])) {
+			if (!create) return undefined;
+			record[segment] = {};
+		}
+		node = record[segment];
+	}
+	return isContainer(node) ? { parent: node, key } : undefined;
+}
+
+/** Moves each field to its new path: a rename when only the last segment changes, another nesting otherwise. */
+function moveFields(answer: unknown, moves: Record<string, string>): unknown {
+	for (const [from, to] of Object.entries(moves)) {
+		const source = parentOf(answer, from, false);
+		if (!source || !(source.key in source.parent)) continue;
+		const value = (source.parent as Record<string, unknown>)[source.key];
+		delete (source.parent as Record<string, unknown>)[source.key];
+		const target = parentOf(answer, to, true);
+		if (target) (target.parent as Record<string, unknown>)[target.key] = value;
+	}
+	return answer;
 }
 
 /** An upload should die part-way through, as when a proxy or the network cuts it, not before it starts. */

@@ -39,6 +39,12 @@ const SECOND_OF_TONE = (() => {
 	return samples;
 })();
 
+/** A whole short recording in memory, for callers that upload one (the probe). */
+export function toneWav(seconds: number): Buffer {
+	const dataBytes = seconds * SECOND_OF_TONE.length;
+	return Buffer.concat([wavHeader(dataBytes), ...Array.from({ length: seconds }, () => SECOND_OF_TONE)]);
+}
+
 /** Serves GET /recordings/<name>.wav?seconds=N (default 5, at most 3600). */
 export function serveRecording(req: IncomingMessage, res: ServerResponse, url: URL): void {
 	const asked = Number(url.searchParams.get('seconds') ?? DEFAULT_SECONDS);

@@ -21,8 +21,8 @@ interface ApiRoute {
 function issueToken({ res, url, core }: RouteContext): void {
 	core.state.authRequests++;
 	const key = url.searchParams.get('apiKey') ?? '';
-	if (key === '') return sendFail(res, 'api_key_is_required');
-	if (key !== core.options.apiKey) return sendFail(res, 'api_key_invalid');
+	if (key === '') return sendFail(res, 'api_key_is_required', core.options.keyErrorStatus);
+	if (key !== core.options.apiKey) return sendFail(res, 'api_key_invalid', core.options.keyErrorStatus);
 	const accessToken = core.tokens.issue();
 	core.state.tokensIssued++;
 	sendOk(res, { access_token: accessToken, token_type: 'Bearer', access_type: 'normal' });
@@ -57,7 +57,7 @@ function passesGuard(guard: Guard, { req, res, core }: RouteContext): boolean {
 	const key = headerValue(req.headers[guard === 'ai' ? 'apikey' : 'x-api-key']);
 	const keyError = key === '' ? 'api_key_is_required' : key !== core.options.apiKey ? 'api_key_invalid' : undefined;
 	if (keyError) {
-		sendFail(res, keyError);
+		sendFail(res, keyError, core.options.keyErrorStatus);
 		return false;
 	}
 	if (guard === 'callbot') {

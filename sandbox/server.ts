@@ -24,6 +24,7 @@ import { WebhookDispatcher } from './webhooks';
 
 export * from './types';
 export { buildResult } from './generate';
+export { ODD_RESULTS, type OddResult } from './oddResults';
 export { ALOVOICE_CALL_IDS, NGINX_502_PAGE } from './alovoice';
 
 export const SANDBOX_DEFAULTS = {
@@ -38,6 +39,7 @@ export const SANDBOX_DEFAULTS = {
 	alovoiceToken: 'sandbox-alovoice-token',
 	alovoiceReadyAfterMs: 3000,
 	registerAnswer: 'envelope',
+	keyErrorStatus: 200,
 } as const;
 
 function logRequest(state: SandboxState, req: IncomingMessage, path: string, url: URL): RequestLogEntry {
@@ -80,6 +82,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			invalidPhones: new Set((options.invalidPhones ?? []).map((p) => p.trim())),
 			analyzedLogsPerSession: Math.max(0, options.analyzedLogsPerSession ?? SANDBOX_DEFAULTS.analyzedLogsPerSession),
 			registerAnswer: options.registerAnswer ?? SANDBOX_DEFAULTS.registerAnswer,
+			keyErrorStatus: options.keyErrorStatus ?? SANDBOX_DEFAULTS.keyErrorStatus,
 		},
 		state: createState(),
 		tokens: new TokenIssuer(options.tokenTtlMs ?? SANDBOX_DEFAULTS.tokenTtlMs),

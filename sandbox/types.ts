@@ -35,6 +35,11 @@ export interface SandboxOptions {
 	 * HTTP 200 without a body, which is all OMI's documents promise.
 	 */
 	registerAnswer?: RegisterAnswer;
+	/**
+	 * HTTP status of an answer to a missing or wrong API key, default 200 as OMI's
+	 * documents show (with status_code -9999); 401 plays a server that refuses otherwise.
+	 */
+	keyErrorStatus?: number;
 }
 
 export type RegisterAnswer = 'envelope' | 'empty';
@@ -51,7 +56,17 @@ export type Fault =
 	/** HTTP 200 with a truncated JSON body. */
 	| { type: 'malformed-json' }
 	/** Destroys the socket without answering; when the request has a body, after its first chunk. */
-	| { type: 'drop' };
+	| { type: 'drop' }
+	/**
+	 * status_code -9999 whose message repeats the request line and headers, as
+	 * some proxies and servers do in their errors: everything a client sent, secrets included.
+	 */
+	| { type: 'echo-request'; status?: number }
+	/**
+	 * Answers as usual, with fields of the JSON answer moved: `{"payload.name": "payload.title"}`
+	 * renames, `{"payload.items": "payload.data.items"}` nests differently. Numeric segments index arrays.
+	 */
+	| { type: 'reshape'; move: Record<string, string> };
 
 export interface FaultRule {
 	/** Any method when absent; compared case-insensitively. */

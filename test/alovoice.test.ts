@@ -44,6 +44,18 @@ describe('Alovoice › Call Analysis', () => {
 			});
 		});
 
+		it('reaches the host the node reaches, from a base URL with a stray space and a trailing slash', async () => {
+			const { n8n, credential } = setUp(sandbox(), { baseUrl: ` ${sandbox().url}/ ` });
+
+			const tested = await n8n.testCredential(credential, 'alovoiceApi');
+			const sent = await n8n.run(
+				alovoiceWorkflow([{}], { resource: 'callAnalysis', operation: 'send', callId: 'call-1001' }, credential),
+			);
+
+			expect(sent.error).toBeUndefined();
+			expect(tested).toEqual({ status: 'OK', message: 'Connection successful!' });
+		});
+
 		it('fails for a wrong token without showing it', async () => {
 			const { n8n, credential } = setUp(sandbox(), { token: 'wrong-alovoice-token-77' });
 

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 
 import { startBinaryStore } from './harness/binaryStore';
-import { omiWorkflow } from './harness/engine';
+import { TestN8n, omiWorkflow } from './harness/engine';
 import { makeEmptyFile, makeRecording, startFileServer } from './harness/files';
-import { n8nWithOmiCredential, useSandbox } from './harness/sandbox';
+import { addOmiCredential, n8nWithOmiCredential, useSandbox } from './harness/sandbox';
 
 const transcribe = { resource: 'recording', operation: 'transcribe' };
 const analyze = { resource: 'recording', operation: 'analyzeCall' };
@@ -38,6 +38,7 @@ describe('OMI AI › Recording', () => {
 						contentType: 'audio/wav',
 						source: 'binary',
 						response: expect.objectContaining({ tracking_id: 'crm-77' }),
+						omiAnswer: expect.objectContaining({ status_code: 9999, message: 'success', payload: expect.objectContaining({ tracking_id: 'crm-77' }) }),
 					},
 					pairedItem: { item: 0 },
 				},
@@ -127,6 +128,30 @@ describe('OMI AI › Recording', () => {
 			expect(result.output('OMI AI')[0].json).toMatchObject({ fileName: 'call-123.m4a', contentType: 'audio/x-m4a' });
 			expect(sandbox().control.uploads()[0]).toMatchObject({ fileName: 'call-123.m4a', size: 4096 });
 		});
+
+		it("keeps OMI's whole acknowledgement, so that a field nobody expected reaches the workflow", async () => {
+			const { n8n, credential } = setUp();
+			const file = makeRecording('call-ack.wav', 2048);
+			sandbox().control.addFault({
+				path: '/api/ai/call_analyze',
+				fault: { type: 'reshape', move: { 'payload.status': 'payload.job.state', instance_version: 'server_version' } },
+			});
+
+			const result = await n8n.run(
+				omiWorkflow([{ $file: { path: file.path, fileName: 'call-ack.wav', mimeType: 'audio/wav' } }], analyze, credential),
+			);
+
+			expect(result.error).toBeUndefined();
+			const [item] = result.output('OMI AI');
+			expect(item.json.omiAnswer).toEqual({
+				status_code: 9999,
+				message: 'success',
+				payload: { tracking_id: item.json.trackingId, job: { state: 'PROCESSING' } },
+				instance_id: 'sandbox',
+				server_version: '1.2.164-sandbox',
+				key_enabled: true,
+			});
+		});
 	});
 
 	describe('refused before anything is uploaded', () => {
@@ -212,11 +237,20 @@ describe('OMI AI › Recording', () => {
 
 	describe('from a recording URL', () => {
 		const recording = makeRecording('from-pbx.mp3', 1024 * 1024 + 5);
+		// Larger than what the sockets' buffers hold, so that a download nobody reads stays open.
+		const large = makeRecording('large.mp3', 32 * 1024 * 1024);
 		const files = {
 			'/calls/from-pbx.mp3': { path: recording.path, contentType: 'audio/mpeg' },
 			'/calls/chunked': { path: recording.path, contentType: 'audio/mpeg', chunked: true },
 			'/calls/page.html': { path: recording.path, contentType: 'text/html' },
 			'/calls/compressible.mp3': { path: recording.path, contentType: 'audio/mpeg', gzip: true },
+			'/calls/a%zz.mp3': { path: recording.path, contentType: 'audio/mpeg' },
+			'/calls/large.mp3': { path: large.path, contentType: 'audio/mpeg' },
+			'/calls/odd-disposition': {
+				path: recording.path,
+				contentType: 'audio/mpeg',
+				disposition: "attachment; filename*=UTF-8''cu%E1%BB%99c-g%E1%BB%8Di%zz.mp3",
+			},
 		};
 		let server: Awaited<ReturnType<typeof startFileServer>>;
 		beforeAll(async () => (server = await startFileServer(files)));
@@ -260,6 +294,35 @@ describe('OMI AI › Recording', () => {
 					sha256: createHash('sha256').update(served).digest('hex'),
 				}),
 			]);
+		});
+
+		it.each([
+			['a URL path with a bad percent escape', '/calls/a%zz.mp3', 'a%zz.mp3'],
+			['a Content-Disposition name with a bad percent escape', '/calls/odd-disposition', "cu%E1%BB%99c-g%E1%BB%8Di%zz.mp3"],
+		])('takes %s undecoded', async (_how, path, fileName) => {
+			const { n8n, credential } = setUp();
+
+			const result = await n8n.run(
+				omiWorkflow([{}], { ...transcribe, source: 'url', recordingUrl: `${server.url}${path}`, trackingId: 'odd-1' }, credential),
+			);
+
+			expect(result.error).toBeUndefined();
+			expect(result.output('OMI AI')[0].json).toMatchObject({ fileName, fileSize: recording.size, source: 'url' });
+			expect(sandbox().control.uploads()).toEqual([expect.objectContaining({ fileName, size: recording.size })]);
+		});
+
+		it('closes the download when the upload fails before it starts', async () => {
+			const n8n = new TestN8n();
+			const credential = addOmiCredential(n8n, sandbox(), { aiBaseUrl: 'http://127.0.0.1:9' });
+
+			const result = await n8n.run(
+				omiWorkflow([{}], { ...transcribe, source: 'url', recordingUrl: `${server.url}/calls/large.mp3` }, credential),
+			);
+
+			expect(result.error?.message).toBe('Could not complete the request to OMI: the connection was refused [item 0]');
+			const deadline = Date.now() + 3000;
+			while (server.openDownloads() > 0 && Date.now() < deadline) await new Promise((resolve) => setImmediate(resolve));
+			expect(server.openDownloads()).toBe(0);
 		});
 
 		it('refuses a page that is not audio, and a link that does not work', async () => {

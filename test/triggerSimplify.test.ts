@@ -92,7 +92,20 @@ describe('OMI AI Trigger › simplified results', () => {
 			trackingId: '',
 			text: '',
 			segments: [{ start: null, end: null, text: '', words: [] }],
+			warnings: [
+				'text: not found (looked at text)',
+				'segments[0].start: from is text "soon", not a number',
+				'segments[0].end: to is an object, not a number',
+				'word_alignment: expected a list, found text "[not json"; no words were read',
+			],
 		});
+	});
+
+	it('adds no warnings to the results the sandbox sends, whose shapes follow the documents', () => {
+		for (const id of ['crm-1', 'crm-2-score-0', 'crm-3-score-100']) {
+			expect(simplifyResult('transcriptionCompleted', { ...buildResult('transcription', id) })).not.toHaveProperty('warnings');
+			expect(simplifyResult('callAnalysisCompleted', { ...buildResult('analysis', id) })).not.toHaveProperty('warnings');
+		}
 	});
 
 	it('hands an unrecognised body over whole, under payload', () => {

@@ -13,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-import { type Sandbox, startSandbox } from '../../sandbox/server';
+import { ODD_RESULTS, type Sandbox, startSandbox } from '../../sandbox/server';
 import { type N8nServer, type N8nVersion, freePort, startN8n } from '../harness/n8nServer';
 import {
 	activateWorkflow,
@@ -27,7 +27,7 @@ import {
 	submitForm,
 	until,
 } from '../harness/suite';
-import { ACTION_PATHS, type Credentials, type WorkflowJson, actionWorkflows, example, exampleName } from '../harness/workflows';
+import { ACTION_PATHS, type Credentials, type WorkflowJson, actionWorkflows, example, exampleName, triggerOnly } from '../harness/workflows';
 
 const ROOT = resolve(__dirname, '..', '..');
 const PACKAGE = 'n8n-nodes-omicall';
@@ -365,5 +365,34 @@ describe.each(VERSIONS)('n8n %s.x', (version) => {
 		expect(delivery).toMatchObject({ delivered: false, lastStatus: 404 });
 		expect(await executions(QA_ALERT)).toHaveLength(before);
 		expect(n8n.logTail(200)).toMatch(/OMI AI Trigger: OMI has no way to remove a webhook URL/);
+	});
+
+	// After the QA alert's steps: activating this trigger takes OMI's one result URL.
+	step('a result in shapes the trigger cannot read keeps the body in raw and says what was not read, Include Raw Payload off', async () => {
+		const name = 'e2e odd result shapes';
+		const before = sandbox.control.webhook().current;
+		await activate(await createWorkflow(triggerOnly(name, ['callAnalysisCompleted', 'transcriptionCompleted'], credentials)));
+		const registered = await until('the new trigger to register its URL', () => {
+			const current = sandbox.control.webhook().current;
+			return current !== before ? (current ?? undefined) : undefined;
+		});
+		const bodies = ODD_RESULTS.map((odd, index) => odd.body(`e2e-odd-${index}`));
+
+		const post = (body: unknown) =>
+			fetch(registered, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+		// n8n 2.x can answer 404 for a moment after activation; a 404 starts nothing, so the first result is sent again.
+		await until('n8n to serve the new trigger URL', async () => ((await post(bodies[0])).status === 200 ? true : undefined));
+		for (const body of bodies.slice(1)) expect((await post(body)).status).toBe(200);
+
+		const items = await until(`${bodies.length} executions of the odd results`, async () => {
+			const list = (await executions(name)).filter((execution) => execution.status === 'success');
+			return list.length >= bodies.length ? list.map((execution) => outputOf(execution, 'OMI AI Trigger')[0]) : undefined;
+		});
+		expect(items).toHaveLength(bodies.length);
+		for (const [index, odd] of ODD_RESULTS.entries()) {
+			const item = items.find((candidate) => JSON.stringify(candidate.raw) === JSON.stringify(bodies[index]));
+			expect({ case: index, item }).toMatchObject({ case: index, item: { warnings: [expect.stringMatching(odd.warning)] } });
+			expect(item).not.toHaveProperty('headers');
+		}
 	});
 });

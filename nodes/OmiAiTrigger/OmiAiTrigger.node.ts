@@ -10,7 +10,16 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { deliveryScope, markSeenLately, readResultBody, recordResults, resultKey, wasSeenLately } from './delivery';
+import {
+	deliveryScope,
+	firstDeliveryStarted,
+	markInFlight,
+	markSeenLately,
+	readResultBody,
+	recordResults,
+	resultKey,
+	wasSeenLately,
+} from './delivery';
 import { WEBHOOK_NAME, presentsToken, productionUrlOfTest, registerWithOmi } from './registration';
 import { TOKEN_QUERY_PARAMETER, redactToken } from './security';
 import { type OmiResultEvent, detectEvent, simplifyResult, trackingIdOf } from './simplify';
@@ -152,7 +161,8 @@ export class OmiAiTrigger implements INodeType {
 						name: 'includeRaw',
 						type: 'boolean',
 						default: false,
-						description: 'Whether to add the body exactly as OMI sent it, and the request headers',
+						description:
+							'Whether to add the body exactly as OMI sent it, and the request headers. A result with fields the node could not read always carries the body, with warnings that say what was not read.',
 					},
 					{
 						displayName: 'Emit Unrecognised Results',
@@ -240,13 +250,16 @@ export class OmiAiTrigger implements INodeType {
 		// a delivery whose execution n8n failed to start look like a repeat, and lose the result.
 		const key = resultKey(event, trackingId);
 		// A test delivery always runs, whatever production has seen.
-		if (key !== undefined && this.getMode() !== 'manual' && wasSeenLately(deliveryScope(this), key)) {
-			return skip.call(this, 'duplicate');
+		if (key !== undefined && this.getMode() !== 'manual') {
+			const scope = deliveryScope(this);
+			if (wasSeenLately(scope, key) || (await firstDeliveryStarted(scope, key))) return skip.call(this, 'duplicate');
+			markInFlight(scope, key);
 		}
 
 		const item = simplifyResult(event, body);
+		// What the simplified item could not read must not be lost: the body goes along.
+		if (options.includeRaw || item.warnings !== undefined) item.raw = body;
 		if (options.includeRaw) {
-			item.raw = body;
 			item.headers = redactToken(this.getHeaderData() as IDataObject, token) as IDataObject;
 		}
 		// n8n answers once the execution is stored, so a result answered with 200 survives a restart.

@@ -1,9 +1,12 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { isPlainObject } from '../shared/json';
+
 /**
  * Turns the result bodies OMI posts (shared/omi-api.md §2) into flat items a
  * workflow can test without a Code node. OMI does not document the inner
- * shapes, so every reader here accepts what it can and never throws.
+ * shapes, so every reader here accepts what it can and never throws; what it
+ * cannot read it names in `warnings`, and the node then keeps the body in `raw`.
  */
 
 export type OmiResultEvent = 'transcriptionCompleted' | 'callAnalysisCompleted' | 'unknown';
@@ -22,10 +25,6 @@ const ANALYSIS_FIELDS = [
 ];
 
 const TRANSCRIPTION_FIELDS = ['text', 'word_alignment', 'from', 'to'];
-
-export function isPlainObject(value: unknown): value is IDataObject {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** An analysis may carry text too, so its own fields decide first. */
 export function detectEvent(body: IDataObject): OmiResultEvent {
@@ -52,6 +51,26 @@ export function parseJsonText(value: unknown): unknown {
 	}
 }
 
+/** What could not be read into the simplified item, and where the reader looked. */
+class Warnings {
+	readonly list: string[] = [];
+
+	add(field: string, problem: string): void {
+		this.list.push(`${field}: ${problem}`);
+	}
+}
+
+const isAbsent = (value: unknown) => value === undefined || value === null;
+
+/** A short, secret-free description of a value for a warning. */
+function describe(value: unknown): string {
+	if (Array.isArray(value)) return 'a list';
+	if (isPlainObject(value)) return 'an object';
+	if (typeof value === 'string') return value.length > 40 ? `text "${value.slice(0, 40)}…"` : `text "${value}"`;
+	if (typeof value === 'number') return `the number ${value}`;
+	return typeof value === 'boolean' ? `${value}` : 'null';
+}
+
 function toNumber(value: unknown): number | null {
 	if (typeof value === 'number') return Number.isFinite(value) ? value : null;
 	if (typeof value === 'string' && value.trim() !== '') {
@@ -63,20 +82,60 @@ function toNumber(value: unknown): number | null {
 
 const toText = (value: unknown) => (typeof value === 'string' ? value : '');
 
-const objectOrEmpty = (value: unknown): IDataObject => {
-	const parsed = parseJsonText(value);
-	return isPlainObject(parsed) ? parsed : {};
-};
-
-function arrayOf(value: unknown): unknown[] {
-	const parsed = parseJsonText(value);
-	if (Array.isArray(parsed)) return parsed;
-	// Word lists sometimes come wrapped, as in `{ speaker, words: [...] }`.
-	if (isPlainObject(parsed) && Array.isArray(parsed.words)) return parsed.words;
-	return [];
+interface Candidate {
+	/** Where OMI's body was read, e.g. quality_evaluation_result.STAFF.score. */
+	path: string;
+	value: unknown;
 }
 
-const textList = (value: unknown) => arrayOf(value).filter((entry): entry is string => typeof entry === 'string');
+/**
+ * The first candidate that is a number. A candidate present but not a number
+ * is warned about, even when a later one is read instead; when nothing is
+ * there at all, the warning says where the reader looked.
+ * `required`: a value the item promises, so its absence is worth a warning.
+ */
+function readNumber(warnings: Warnings, field: string, candidates: Candidate[], required: boolean): number | null {
+	const read = candidates.find(({ value }) => toNumber(value) !== null);
+	const odd = candidates.filter(({ value }) => !isAbsent(value) && toNumber(value) === null);
+	if (odd.length > 0) {
+		const found = odd.map(({ path, value }) => `${path} is ${describe(value)}, not a number`).join('; ');
+		warnings.add(field, read ? `${found}; read ${read.path} instead` : found);
+	} else if (!read && required) {
+		warnings.add(field, `not found (looked at ${candidates.map(({ path }) => path).join(', ')})`);
+	}
+	return read ? toNumber(read.value) : null;
+}
+
+/** An object, or JSON text of one; anything else present is warned about and read as empty. */
+function readObject(warnings: Warnings, path: string, value: unknown, consequence: string): IDataObject {
+	if (isAbsent(value)) return {};
+	const parsed = parseJsonText(value);
+	if (isPlainObject(parsed)) return parsed;
+	warnings.add(path, `expected an object, found ${describe(value)}; ${consequence}`);
+	return {};
+}
+
+/** A list, JSON text of one, or a word list wrapped as `{ speaker, words: [...] }`; undefined otherwise. */
+function listOf(value: unknown): unknown[] | undefined {
+	const parsed = parseJsonText(value);
+	if (Array.isArray(parsed)) return parsed;
+	if (isPlainObject(parsed) && Array.isArray(parsed.words)) return parsed.words;
+	return undefined;
+}
+
+function readList(warnings: Warnings, path: string, value: unknown, consequence: string): unknown[] {
+	if (isAbsent(value)) return [];
+	const list = listOf(value);
+	if (list === undefined) warnings.add(path, `expected a list, found ${describe(value)}; ${consequence}`);
+	return list ?? [];
+}
+
+function readTextList(warnings: Warnings, field: string, path: string, value: unknown): string[] {
+	const list = readList(warnings, path, value, `${field} is empty`);
+	const texts = list.filter((entry): entry is string => typeof entry === 'string');
+	if (texts.length < list.length) warnings.add(field, `${list.length - texts.length} of ${list.length} entries of ${path} are not text and were left out`);
+	return texts;
+}
 
 export interface TimedWord {
 	word: string;
@@ -84,14 +143,16 @@ export interface TimedWord {
 	end: number | null;
 }
 
-function toWords(value: unknown): TimedWord[] {
-	return arrayOf(value)
-		.filter(isPlainObject)
-		.map((entry) => ({
-			word: toText(entry.word ?? entry.text),
-			start: toNumber(entry.start ?? entry.from),
-			end: toNumber(entry.end ?? entry.to),
-		}));
+function readWords(warnings: Warnings, path: string, value: unknown): TimedWord[] {
+	const list = readList(warnings, path, value, 'no words were read');
+	const words = list.filter(isPlainObject).map((entry) => ({
+		word: toText(entry.word ?? entry.text),
+		start: toNumber(entry.start ?? entry.from),
+		end: toNumber(entry.end ?? entry.to),
+	}));
+	const unreadable = list.length - words.filter((word) => word.word !== '').length;
+	if (unreadable > 0) warnings.add(path, `${unreadable} of ${list.length} entries have no word (looked at word, text) and were left out or left empty`);
+	return words;
 }
 
 export interface TranscriptSegment {
@@ -105,72 +166,153 @@ export interface TranscriptSegment {
  * OMI documents one `from`/`to` span with a flat word list; should it send a
  * list of segments that carry their own words instead, each becomes a segment.
  */
-function toSegments(body: IDataObject): TranscriptSegment[] {
-	const entries = arrayOf(body.word_alignment).filter(isPlainObject);
+function readSegments(warnings: Warnings, body: IDataObject): TranscriptSegment[] {
+	const entries = (listOf(body.word_alignment) ?? []).filter(isPlainObject);
 	if (entries.length > 0 && entries.every((entry) => Array.isArray(parseJsonText(entry.words)))) {
-		return entries.map((entry) => ({
+		return entries.map((entry, index) => ({
 			start: toNumber(entry.start ?? entry.from),
 			end: toNumber(entry.end ?? entry.to),
 			text: toText(entry.text),
-			words: toWords(entry.words),
+			words: readWords(warnings, `word_alignment[${index}].words`, entry.words),
 		}));
 	}
 	return [
 		{
-			start: toNumber(body.from),
-			end: toNumber(body.to),
+			start: readNumber(warnings, 'segments[0].start', [{ path: 'from', value: body.from }], false),
+			end: readNumber(warnings, 'segments[0].end', [{ path: 'to', value: body.to }], false),
 			text: toText(body.text),
-			words: toWords(body.word_alignment),
+			words: readWords(warnings, 'word_alignment', body.word_alignment),
 		},
 	];
 }
 
-function simplifyTranscription(body: IDataObject): IDataObject {
-	return { text: toText(body.text), segments: toSegments(body) as unknown as IDataObject[] };
+function simplifyTranscription(warnings: Warnings, body: IDataObject): IDataObject {
+	if (isAbsent(body.text)) warnings.add('text', 'not found (looked at text)');
+	else if (typeof body.text !== 'string') warnings.add('text', `text is ${describe(body.text)}, not text`);
+	return { text: toText(body.text), segments: readSegments(warnings, body) as unknown as IDataObject[] };
 }
 
-function toKeywordCounts(value: unknown): IDataObject {
-	const parsed = parseJsonText(value);
+function readKeywordCounts(warnings: Warnings, value: unknown): IDataObject {
 	const counts: IDataObject = {};
+	if (isAbsent(value)) return counts;
+	const parsed = parseJsonText(value);
+	const unreadable: string[] = [];
 	if (isPlainObject(parsed)) {
-		for (const [name, count] of Object.entries(parsed)) counts[name] = toNumber(count) ?? 0;
-	} else if (Array.isArray(parsed)) {
-		for (const entry of parsed.filter(isPlainObject)) {
-			const name = toText(entry.keyword ?? entry.name);
-			if (name) counts[name] = toNumber(entry.count) ?? 0;
+		for (const [name, count] of Object.entries(parsed)) {
+			counts[name] = toNumber(count) ?? 0;
+			if (toNumber(count) === null) unreadable.push(`"${name}" has ${describe(count)}`);
 		}
+	} else if (Array.isArray(parsed)) {
+		for (const [index, entry] of parsed.entries()) {
+			const name = isPlainObject(entry) ? toText(entry.keyword ?? entry.name) : '';
+			if (!name) {
+				unreadable.push(`entry ${index} has no keyword (looked at keyword, name)`);
+				continue;
+			}
+			counts[name] = toNumber((entry as IDataObject).count) ?? 0;
+			if (toNumber((entry as IDataObject).count) === null) unreadable.push(`"${name}" has no numeric count`);
+		}
+	} else {
+		warnings.add('keywords', `keyword_count is ${describe(value)}, expected an object of counts or a list of { keyword, count }`);
+		return counts;
 	}
+	if (unreadable.length > 0) warnings.add('keywords', `in keyword_count, ${unreadable.join('; ')}`);
 	return counts;
 }
 
-function simplifyAnalysis(body: IDataObject): IDataObject {
-	const summary = objectOrEmpty(body.analyst_results);
-	const quality = objectOrEmpty(body.quality_evaluation_result);
-	const staff = objectOrEmpty(quality.STAFF ?? quality.staff);
-	const customer = objectOrEmpty(quality.CUSTOMER ?? quality.customer);
-	const llm = parseJsonText(body.nl_analyze_result);
+function readLlm(warnings: Warnings, value: unknown): unknown {
+	if (isAbsent(value)) return null;
+	const parsed = parseJsonText(value);
+	if (!isPlainObject(parsed) && !Array.isArray(parsed)) {
+		warnings.add('llm', `nl_analyze_result is ${describe(value)}, not an object or JSON text of one; llm holds it as sent`);
+	}
+	return parsed;
+}
+
+/**
+ * Documented fields the item does not carry: only their shape is checked, so
+ * an odd one shows in warnings. JSON text is taken as it looks, not parsed:
+ * word alignments can be long, and nothing here reads them.
+ */
+function checkUnreadFields(warnings: Warnings, body: IDataObject): void {
+	const unread: Array<[string, 'an object' | 'a list']> = [
+		['criteria_classification_result', 'an object'],
+		['result_nlp_analytics', 'a list'],
+		['staff_word_alignments', 'a list'],
+		['customer_word_alignments', 'a list'],
+	];
+	for (const [field, expected] of unread) {
+		const value = body[field];
+		if (isAbsent(value) || (typeof value === 'string' && /^\s*[[{]/.test(value))) continue;
+		const fits = expected === 'an object' ? isPlainObject(value) : Array.isArray(value) || (isPlainObject(value) && Array.isArray(value.words));
+		if (!fits) warnings.add(field, `expected ${expected}, found ${describe(value)}; see raw`);
+	}
+}
+
+type Speaker = 'staff' | 'customer';
+
+/** One speaker's QA scorecard, under STAFF / CUSTOMER (or lower case), with the analyst summary's score as fallback. */
+function readQa(warnings: Warnings, quality: IDataObject, summary: IDataObject, speaker: Speaker) {
+	const upper = speaker.toUpperCase();
+	const key = isAbsent(quality[upper]) && !isAbsent(quality[speaker]) ? speaker : upper;
+	const path = `quality_evaluation_result.${key}`;
+	const card = readObject(warnings, path, quality[key], `the ${speaker} QA details were not read`);
+	const score = [
+		{ path: `${path}.score`, value: card.score },
+		{ path: `analyst_results.${speaker}_score`, value: summary[`${speaker}_score`] },
+	];
 	return {
-		staffTalkTime: toNumber(body.staff_talk_time ?? summary.staff_talk_time),
-		customerTalkTime: toNumber(body.customer_talk_time ?? summary.customer_talk_time),
-		qa: {
-			staffScore: toNumber(staff.score ?? summary.staff_score),
-			staffMaxScore: toNumber(staff.max_score),
-			customerScore: toNumber(customer.score ?? summary.customer_score),
-			customerMaxScore: toNumber(customer.max_score),
-			staffPassed: textList(staff.passed),
-			staffFailed: textList(staff.failed),
-			customerPassed: textList(customer.passed),
-			customerFailed: textList(customer.failed),
-		},
-		keywords: toKeywordCounts(body.keyword_count),
-		llm: llm === undefined ? null : (llm as IDataObject),
+		score: readNumber(warnings, `qa.${speaker}Score`, score, true),
+		maxScore: readNumber(warnings, `qa.${speaker}MaxScore`, [{ path: `${path}.max_score`, value: card.max_score }], false),
+		passed: readTextList(warnings, `qa.${speaker}Passed`, `${path}.passed`, card.passed),
+		failed: readTextList(warnings, `qa.${speaker}Failed`, `${path}.failed`, card.failed),
 	};
 }
 
-/** One simplified item: `event` and `trackingId` first, then what that kind of result carries. */
+function simplifyAnalysis(warnings: Warnings, body: IDataObject): IDataObject {
+	const summary = readObject(warnings, 'analyst_results', body.analyst_results, 'its talk times and scores were not read');
+	const quality = readObject(warnings, 'quality_evaluation_result', body.quality_evaluation_result, 'no QA score was read from it');
+	const staff = readQa(warnings, quality, summary, 'staff');
+	const customer = readQa(warnings, quality, summary, 'customer');
+	checkUnreadFields(warnings, body);
+	const talkTime = (speaker: Speaker) =>
+		readNumber(
+			warnings,
+			`${speaker}TalkTime`,
+			[
+				{ path: `${speaker}_talk_time`, value: body[`${speaker}_talk_time`] },
+				{ path: `analyst_results.${speaker}_talk_time`, value: summary[`${speaker}_talk_time`] },
+			],
+			true,
+		);
+	return {
+		staffTalkTime: talkTime('staff'),
+		customerTalkTime: talkTime('customer'),
+		qa: {
+			staffScore: staff.score,
+			staffMaxScore: staff.maxScore,
+			customerScore: customer.score,
+			customerMaxScore: customer.maxScore,
+			staffPassed: staff.passed,
+			staffFailed: staff.failed,
+			customerPassed: customer.passed,
+			customerFailed: customer.failed,
+		},
+		keywords: readKeywordCounts(warnings, body.keyword_count),
+		llm: readLlm(warnings, body.nl_analyze_result) as IDataObject,
+	};
+}
+
+/**
+ * One simplified item: `event` and `trackingId` first, then what that kind of
+ * result carries, then `warnings` when some of it could not be read.
+ */
 export function simplifyResult(event: OmiResultEvent, body: IDataObject): IDataObject {
+	const warnings = new Warnings();
+	const id = body.tracking_id ?? body.trackingId;
+	if (!isAbsent(id) && typeof id !== 'string' && typeof id !== 'number') warnings.add('trackingId', `tracking_id is ${describe(id)}, not text`);
 	const head = { event, trackingId: trackingIdOf(body) };
-	if (event === 'transcriptionCompleted') return { ...head, ...simplifyTranscription(body) };
-	if (event === 'callAnalysisCompleted') return { ...head, ...simplifyAnalysis(body) };
-	return { ...head, payload: body };
+	if (event === 'unknown') return { ...head, payload: body };
+	const item = { ...head, ...(event === 'transcriptionCompleted' ? simplifyTranscription(warnings, body) : simplifyAnalysis(warnings, body)) };
+	return warnings.list.length > 0 ? { ...item, warnings: warnings.list } : item;
 }

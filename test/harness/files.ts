@@ -47,9 +47,10 @@ export function makeEmptyFile(name: string): string {
  */
 export async function startFileServer(
 	/** `gzip`: compress for a client that accepts it, as web servers and CDNs do for audio too. */
-	files: Record<string, { path: string; contentType: string; chunked?: boolean; gzip?: boolean }>,
-): Promise<{ url: string; downloads: () => number; close: () => Promise<void> }> {
+	files: Record<string, { path: string; contentType: string; chunked?: boolean; gzip?: boolean; disposition?: string }>,
+): Promise<{ url: string; downloads: () => number; openDownloads: () => number; close: () => Promise<void> }> {
 	let downloads = 0;
+	let openDownloads = 0;
 	const server = createServer((request, response) => {
 		const file = files[request.url ?? ''];
 		if (!file) {
@@ -57,6 +58,9 @@ export async function startFileServer(
 			return;
 		}
 		downloads++;
+		// Until the client has read it all or hung up: a download nobody reads stays open.
+		openDownloads++;
+		response.once('close', () => openDownloads--);
 		if (file.gzip && /\bgzip\b/.test(String(request.headers['accept-encoding']))) {
 			const compressed = gzipSync(readFileSync(file.path));
 			response.writeHead(200, {
@@ -68,6 +72,7 @@ export async function startFileServer(
 			return;
 		}
 		const headers: Record<string, string> = { 'content-type': file.contentType };
+		if (file.disposition) headers['content-disposition'] = file.disposition;
 		if (!file.chunked) headers['content-length'] = String(statSync(file.path).size);
 		response.writeHead(200, headers);
 		createReadStream(file.path).pipe(response);
@@ -77,6 +82,7 @@ export async function startFileServer(
 	return {
 		url: `http://127.0.0.1:${port}`,
 		downloads: () => downloads,
+		openDownloads: () => openDownloads,
 		close: async () => await new Promise<void>((resolve) => server.close(() => resolve())),
 	};
 }

@@ -2,9 +2,9 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { NodeOperationError } from 'n8n-workflow';
 
 import { ItemParameters } from '../../helpers/itemParameters';
-import { isItemFailure, mapItems, settleItems } from '../../helpers/items';
-import { asText } from '../../helpers/parameters';
-import { omiApiRequest } from '../../transport';
+import { isItemFailure, mapItems, settleItems } from '../../../shared/items';
+import { asText } from '../../../shared/parameters';
+import { type OmiAnswer, omiApiRequestWithAnswer } from '../../transport';
 import { StreamedMultipartBody } from '../../transport/multipart';
 import type { Recording } from './source';
 import { recordingFromBinary, recordingFromUrl, recordingUrlOf } from './source';
@@ -155,15 +155,20 @@ export async function uploadRecordings(
 			if (isItemFailure(upload)) throw upload;
 			const recording = await upload.recording();
 			const body = new StreamedMultipartBody({ tracking_id: upload.trackingId }, 'file', recording);
-			const response = await omiApiRequest.call(this, {
-				method: 'POST',
-				api: 'ai',
-				path: target.path,
-				body: body as unknown as IDataObject,
-				headers: { 'Content-Type': body.type },
-				itemIndex,
-				timeoutMs,
-			});
+			let answered: OmiAnswer<unknown>;
+			try {
+				answered = await omiApiRequestWithAnswer.call(this, {
+					method: 'POST',
+					api: 'ai',
+					path: target.path,
+					body: body as unknown as IDataObject,
+					headers: { 'Content-Type': body.type },
+					itemIndex,
+					timeoutMs,
+				});
+			} finally {
+				body.close();
+			}
 			return {
 				trackingId: upload.trackingId,
 				operation: target.operation,
@@ -171,7 +176,8 @@ export async function uploadRecordings(
 				fileSize: recording.size,
 				contentType: recording.contentType,
 				source: recording.source,
-				response: response as IDataObject,
+				response: answered.payload as IDataObject,
+				omiAnswer: answered.answer,
 			};
 		},
 		concurrency,
