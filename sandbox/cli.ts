@@ -16,11 +16,12 @@ const USAGE = `Usage: tsx sandbox/cli.ts [options]
   --invalid <phones>    comma-separated phones answered with invalid_phone_number
   --register-answer <envelope|empty>
                         answer a webhook registration with OMI's envelope (default) or a bare 200
+  --calls-every <s>     add a few finished calls to the call history every s seconds (default: none)
   --quiet               do not log requests`;
 
 class UsageError extends Error {}
 
-const FLAGS = ['port', 'host', 'api-key', 'token-ttl', 'result-delay', 'dnc', 'invalid', 'register-answer'] as const;
+const FLAGS = ['port', 'host', 'api-key', 'token-ttl', 'result-delay', 'dnc', 'invalid', 'register-answer', 'calls-every'] as const;
 type Flag = (typeof FLAGS)[number];
 
 function parseArgs(argv: string[]): { values: Partial<Record<Flag, string>>; quiet: boolean; help: boolean } {
@@ -63,6 +64,7 @@ function registerAnswer(raw: string | undefined): RegisterAnswer | undefined {
 
 function toOptions(values: Partial<Record<Flag, string>>, quiet: boolean): SandboxOptions {
 	const ttlSeconds = number('token-ttl', values['token-ttl']);
+	const callsEverySeconds = number('calls-every', values['calls-every']);
 	return {
 		port: number('port', values.port),
 		host: values.host,
@@ -72,6 +74,7 @@ function toOptions(values: Partial<Record<Flag, string>>, quiet: boolean): Sandb
 		dncPhones: list(values.dnc),
 		invalidPhones: list(values.invalid),
 		registerAnswer: registerAnswer(values['register-answer']),
+		callsEveryMs: callsEverySeconds === undefined ? undefined : callsEverySeconds * 1000,
 		log: quiet ? undefined : (line) => console.log(`${new Date().toISOString()} ${line}`),
 	};
 }
@@ -103,6 +106,7 @@ async function main(): Promise<void> {
 			`  token lifetime: ${ttlMs / 1000} s`,
 			`  DNC phones:     ${options.dncPhones?.join(', ') || '(none)'}`,
 			`  invalid phones: ${options.invalidPhones?.join(', ') || '(none)'}`,
+			`  call history:   ${options.callsEveryMs ? `a few new calls every ${options.callsEveryMs / 1000} s` : 'calls only via POST /_sandbox/calls'}`,
 			`  control API:    ${sandbox.url}/_sandbox/stats, /_sandbox/uploads, /_sandbox/deliveries, /_sandbox/reset ...`,
 			`n8n: in the OMICall API credential choose Environment "Custom", set Base URL and AI Base URL to ${sandbox.url} and API Key to ${sandbox.apiKey}.`,
 		].join('\n'),
