@@ -5,6 +5,7 @@ import type {
 	IHttpRequestMethods,
 	IHttpRequestOptions,
 	ILoadOptionsFunctions,
+	IPollFunctions,
 	IWebhookFunctions,
 	JsonObject,
 } from 'n8n-workflow';
@@ -23,7 +24,7 @@ import {
 
 export const OMI_CREDENTIAL_TYPE = 'omiCallApi';
 
-export type OmiContext = IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions | IWebhookFunctions;
+export type OmiContext = IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions | IWebhookFunctions | IPollFunctions;
 
 /** The AI endpoints and the callBot endpoints live on different hosts with different auth. */
 export type OmiApiFamily = 'ai' | 'callbot';

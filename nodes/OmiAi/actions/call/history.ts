@@ -92,6 +92,17 @@ const isoOf = (value: unknown): string | null => {
 export const callStartMs = (record: IDataObject): number | undefined =>
 	epochMsOf(record.time_start_call) ?? epochMsOf(record.created_date);
 
+/**
+ * The latest of a call's times, in epoch ms. Whichever of them OMI's time
+ * range compares, a search from after this instant cannot return the call.
+ */
+export function latestTimeMs(record: IDataObject): number | undefined {
+	const times = [record.created_date, record.time_start_call, record.time_end_call, record.last_updated_date]
+		.map(epochMsOf)
+		.filter((ms): ms is number => ms !== undefined);
+	return times.length > 0 ? Math.max(...times) : undefined;
+}
+
 export const callIdOf = (record: IDataObject): string => text(record.transaction_id) ?? '';
 
 export const talkSecondsOf = (record: IDataObject): number => seconds(record.bill_sec);
