@@ -1,6 +1,6 @@
 /**
- * OMICall's call history (omi-api.md §5.1; what the nodes rely on is in
- * docs/omicall-call-history.md). Calls are added by the control API or by
+ * OMICall's call history, as docs/omicall-call-history.md describes what
+ * the nodes rely on; every "(assumed)" there is implemented here. Calls are added by the control API or by
  * the call stream; each can appear in the search late and get its
  * recording late, as a PBX that uploads recordings after the call would.
  */

@@ -13,7 +13,7 @@ export type CallDirection = 'inbound' | 'outbound' | 'local';
 
 /** The search filter in OMI's v2 terms (docs/omicall-call-history.md, "Search"). */
 export interface CallSearchFilter {
-	/** Epoch ms, inclusive, compared with the call's start. */
+	/** Epoch ms, both ends inclusive (assumed: docs/omicall-call-history.md, "Search"). */
 	fromDate?: number;
 	toDate?: number;
 	directions?: CallDirection[];
@@ -55,7 +55,7 @@ export async function searchCalls(
 		this,
 		{
 			method: 'POST',
-			// The call history sits on the callBot host with its Bearer token (docs/omicall-call-history.md, "Auth").
+			// The call history sits on the callBot host with its Bearer token (docs/omicall-call-history.md, "Auth and host").
 			api: 'callbot',
 			path: CALL_HISTORY_ENDPOINT.path,
 			body: CALL_HISTORY_ENDPOINT.body(filter),
@@ -88,7 +88,7 @@ const isoOf = (value: unknown): string | null => {
 	return ms === undefined ? null : new Date(ms).toISOString();
 };
 
-/** When the call started, in epoch ms: what OMI's time range compares (docs/omicall-call-history.md, "Times"). */
+/** When the call started, in epoch ms (docs/omicall-call-history.md, "The call record"). */
 export const callStartMs = (record: IDataObject): number | undefined =>
 	epochMsOf(record.time_start_call) ?? epochMsOf(record.created_date);
 
