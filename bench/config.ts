@@ -25,7 +25,7 @@ export const FULL: BenchConfig = {
 	manyRecordings: { count: 1000, bytes: 200 * 1024, concurrency: 5 },
 	campaign: { contacts: 10_000 },
 	trigger: { deliveries: 2000, concurrency: 10, warmUp: 50 },
-	callPoll: { backlog: 5000, loopSamples: 8 },
+	callPoll: { backlog: 5000, loopSamples: 4 },
 	profile: { recordings: 500, contacts: 3000, deliveries: 500 },
 };
 
@@ -38,6 +38,6 @@ export const SMOKE: BenchConfig = {
 	manyRecordings: { ...FULL.manyRecordings, count: 20 },
 	campaign: { contacts: 100 },
 	trigger: { ...FULL.trigger, deliveries: 50, warmUp: 5 },
-	callPoll: { backlog: 200, loopSamples: 2 },
+	callPoll: { backlog: 200, loopSamples: 1 },
 	profile: { recordings: 20, contacts: 100, deliveries: 50 },
 };

@@ -18,7 +18,8 @@ import { CALL_TRIGGER_NODE, callTriggerAlone, callTriggerToAnalyze } from '../li
 import type { CaseContext } from './context';
 
 const SEARCH_PATH = '/api/v2/callTransaction/search';
-const POLL_INTERVAL_MS = 5000;
+/** n8n's shortest schedule for a polling trigger. */
+const POLL_INTERVAL_MS = 60_000;
 
 async function deactivate(env: BenchEnv, id: string): Promise<void> {
 	const answer = await env.n8n.api('POST', `/workflows/${id}/deactivate`);
@@ -57,22 +58,29 @@ async function backlogRun(env: BenchEnv, count: number, extension: string) {
 	};
 }
 
-/** Calls added one by one at random phases of the 5 s schedule; each one's wait until its upload arrived. */
-async function loopLatencies(env: BenchEnv, samples: number): Promise<number[]> {
+/**
+ * Calls added one by one at random phases of the schedule: for each, the
+ * wait from appearing in the history until its upload arrived, and the part
+ * of it after the poll that found it began.
+ */
+async function loopLatencies(env: BenchEnv, samples: number): Promise<Array<{ totalMs: number; afterPollMs: number }>> {
 	const extension = '7999';
 	const id = await env.deploy(callTriggerToAnalyze(env.credentials.omiCallApi, extension));
 	// The activation's own poll marks the history as the past; let it finish.
-	await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
-	const latencies: number[] = [];
+	await until('the activation poll', () => (env.sandbox.control.stats().callSearches > 0 ? true : undefined));
+	const latencies: Array<{ totalMs: number; afterPollMs: number }> = [];
 	try {
 		for (let index = 0; index < samples; index++) {
 			await new Promise((resolve) => setTimeout(resolve, Math.random() * POLL_INTERVAL_MS));
 			const [call] = env.sandbox.control.addCalls([{ agentExtension: extension, talkSeconds: 25 }]);
 			const appeared = Date.now();
-			const upload = await until(`the upload of call ${index + 1}`, () =>
-				env.sandbox.control.uploads().find((entry) => entry.trackingId === call.id),
+			const upload = await until(
+				`the upload of call ${index + 1}`,
+				() => env.sandbox.control.uploads().find((entry) => entry.trackingId === call.id),
+				POLL_INTERVAL_MS + 30_000,
 			);
-			latencies.push(upload.receivedAt - appeared);
+			const poll = env.sandbox.control.requests().find((request) => request.path === SEARCH_PATH && request.at >= appeared);
+			latencies.push({ totalMs: upload.receivedAt - appeared, afterPollMs: upload.receivedAt - (poll?.at ?? appeared) });
 		}
 	} finally {
 		await deactivate(env, id);
@@ -108,14 +116,17 @@ export async function callPoll({ env, config, results, log }: CaseContext): Prom
 	});
 
 	log(`loop latency, ${loopSamples} calls, polled every ${POLL_INTERVAL_MS / 1000} s`);
-	const loopSection = `8. Automatic QA loop: call in the history → Analyze Call upload (polled every ${POLL_INTERVAL_MS / 1000} s)`;
+	const loopSection = `8. Automatic QA loop: call in the history → Analyze Call upload (polled every minute)`;
 	const latencies = await loopLatencies(env, loopSamples);
-	for (const latency of latencies) results.record(loopSection, 'call appeared → upload arrived', 'OMICall Trigger → Analyze Call', 'ms', latency);
+	for (const { totalMs, afterPollMs } of latencies) {
+		results.record(loopSection, 'call appeared → upload arrived', 'OMICall Trigger → Analyze Call', 'ms', totalMs);
+		results.record(loopSection, 'poll began → upload arrived', 'OMICall Trigger → Analyze Call', 'ms', afterPollMs);
+	}
 	results.check({
 		id: '16',
 		target: `loop latency ≤ one poll interval (${POLL_INTERVAL_MS / 1000} s) + 1 s, the slowest of ${loopSamples} calls`,
 		unit: 'ms',
-		values: [Math.max(...latencies)],
+		values: [Math.max(...latencies.map((latency) => latency.totalMs))],
 		bound: { atMost: POLL_INTERVAL_MS + 1000 },
 	});
 }

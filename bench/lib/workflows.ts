@@ -177,12 +177,6 @@ export function webhookIntake(path: string): WorkflowJson {
 export const OMICALL_TRIGGER = 'n8n-nodes-omicall.omiCallTrigger';
 export const CALL_TRIGGER_NODE = 'OMICall Trigger';
 
-/**
- * n8n refuses a schedule with a '*' in its seconds, not a list of seconds:
- * every 5 s, so that the loop's latency is measured in seconds, not minutes.
- */
-export const POLL_EVERY_5_S = { item: [{ mode: 'custom', cronExpression: '0,5,10,15,20,25,30,35,40,45,50,55 * * * * *' }] };
-
 /** The OMICall Trigger alone, for the calls of one agent extension; with `startFrom` its activation emits the backlog. */
 export function callTriggerAlone(credential: Credential, extension: string, startFrom: string): WorkflowJson {
 	const trigger = n8nNode(CALL_TRIGGER_NODE, OMICALL_TRIGGER, 1, {
@@ -195,10 +189,10 @@ export function callTriggerAlone(credential: Credential, extension: string, star
 	return pipeline(`bench: OMICall Trigger backlog (${extension})`, trigger);
 }
 
-/** examples/omi-auto-qa.json's loop: the trigger every 5 s, then Analyze Call from the recording URL. */
+/** examples/omi-auto-qa.json's loop: the trigger every minute (n8n's shortest), then Analyze Call from the recording URL. */
 export function callTriggerToAnalyze(credential: Credential, extension: string): WorkflowJson {
 	const trigger = n8nNode(CALL_TRIGGER_NODE, OMICALL_TRIGGER, 1, {
-		pollTimes: POLL_EVERY_5_S,
+		pollTimes: { item: [{ mode: 'everyMinute' }] },
 		answeredOnly: true,
 		withRecordingOnly: true,
 		filters: { sipUsers: extension },
