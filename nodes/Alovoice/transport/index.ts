@@ -111,6 +111,7 @@ export async function alovoiceApiRequest(
 		url: `${baseUrl}/${endpoint}/${TOKEN_PLACEHOLDER}/${encodeURIComponent(callId)}`,
 		json: true,
 		timeout: DEFAULT_TIMEOUT_MS,
+		abortSignal: this.getExecutionCancelSignal(),
 		// Statuses are judged here, so that no HTTP-library error carrying the URL is ever created.
 		ignoreHttpStatusErrors: true,
 		returnFullResponse: true,

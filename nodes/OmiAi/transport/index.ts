@@ -10,6 +10,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
+import { cancelSignalOf } from '../../shared/cancel';
 import type { FailureDetails as VendorFailure } from '../../shared/errors';
 import { describeNetworkError, vendorApiError } from '../../shared/errors';
 import { parseJsonObject } from '../../shared/json';
@@ -127,6 +128,8 @@ export async function omiApiRequest<T = unknown>(this: OmiContext, request: OmiR
 		body: request.body,
 		json: true,
 		timeout: request.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+		// Stopping the execution ends the request, a 100 MB upload included.
+		abortSignal: cancelSignalOf(this),
 		// The redirect follower keeps a copy of every byte sent, to replay it
 		// after a redirect: with a streamed recording that is the whole file.
 		disableFollowRedirect: request.body instanceof StreamedMultipartBody,

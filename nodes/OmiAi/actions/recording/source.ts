@@ -169,6 +169,7 @@ export async function recordingFromUrl(
 				headers: { 'accept-encoding': 'identity' },
 				returnFullResponse: true,
 				timeout: timeoutMs,
+				abortSignal: this.getExecutionCancelSignal(),
 			})) as DownloadResponse;
 		} catch (error) {
 			const status = (error as { response?: { status?: number } }).response?.status;
