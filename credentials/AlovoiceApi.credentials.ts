@@ -1,6 +1,6 @@
 import type { IAuthenticate, ICredentialTestRequest, ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
 
-import { ALOVOICE_DEFAULT_BASE_URL, TOKEN_PLACEHOLDER } from '../nodes/Alovoice/transport/vendor';
+import { ALOVOICE_DEFAULT_BASE_URL, TOKEN_PLACEHOLDER, resolveAlovoiceBaseUrl } from '../nodes/Alovoice/transport/vendor';
 
 export class AlovoiceApi implements ICredentialType {
 	name = 'alovoiceApi';
@@ -32,14 +32,15 @@ export class AlovoiceApi implements ICredentialType {
 
 	authenticate: IAuthenticate = async (credentials, requestOptions) => {
 		const token = encodeURIComponent(String(credentials.token ?? ''));
-		return { ...requestOptions, url: requestOptions.url.split(TOKEN_PLACEHOLDER).join(token) };
+		// The credential test names a path only: its host is resolved as the node resolves it.
+		const baseURL = requestOptions.baseURL || (requestOptions.url.startsWith('/') ? resolveAlovoiceBaseUrl(credentials) : undefined);
+		return { ...requestOptions, baseURL, url: requestOptions.url.split(TOKEN_PLACEHOLDER).join(token) };
 	};
 
 	// Alovoice has no endpoint without a call ID: asking for the result of a
 	// call that does not exist is refused only when the token is wrong.
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{$credentials.baseUrl.trim().replace(/\\/+$/, "")}}',
 			url: `/callgetairesult/${TOKEN_PLACEHOLDER}/n8n-credential-test`,
 			method: 'GET',
 		},

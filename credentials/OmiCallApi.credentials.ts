@@ -9,15 +9,9 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
-import {
-	OMI_HOSTS,
-	OMI_SUCCESS,
-	FORCE_RENEWAL_HEADER,
-	describeNetworkError,
-	describeOmiError,
-	redactSecrets,
-	resolveOmiUrls,
-} from '../nodes/OmiAi/transport/vendor';
+import { describeNetworkError } from '../nodes/shared/errors';
+import { OMI_HOSTS, OMI_SUCCESS, FORCE_RENEWAL_HEADER, describeOmiError, resolveOmiUrls } from '../nodes/shared/omi';
+import { redactSecrets } from '../nodes/shared/secrets';
 
 interface OmiAuthAnswer {
 	status_code?: number;
@@ -130,22 +124,18 @@ export class OmiCallApi implements ICredentialType {
 		const apiKey = String(credentials.apiKey ?? '');
 		const { [FORCE_RENEWAL_HEADER]: renewToken, ...headers } = (requestOptions.headers ?? {}) as IDataObject;
 		const token = renewToken ? 'renew' : String(credentials.accessToken ?? '');
-		const target = `${requestOptions.baseURL ?? ''}${requestOptions.url}`;
+		// The credential test names a path only: its host is resolved as every node resolves it.
+		const baseURL = requestOptions.baseURL || (requestOptions.url.startsWith('/') ? resolveOmiUrls(credentials).baseUrl : undefined);
+		const target = `${baseURL ?? ''}${requestOptions.url}`;
 		// Each endpoint family gets only the secret it needs (shared/omi-api.md §1).
 		const secretHeaders: IDataObject = target.includes('/api/ai/')
 			? { apiKey }
 			: { 'x-api-key': apiKey, Authorization: `Bearer ${token}` };
-		return { ...requestOptions, headers: { ...headers, ...secretHeaders } };
+		return { ...requestOptions, baseURL, headers: { ...headers, ...secretHeaders } };
 	};
 
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL:
-				'={{$credentials.environment === "custom" ? $credentials.baseUrl.replace(/\\/+$/, "") : ($credentials.environment === "staging" ? "' +
-				OMI_HOSTS.staging.baseUrl +
-				'" : "' +
-				OMI_HOSTS.production.baseUrl +
-				'")}}',
 			url: '/api/call_bot/script/list',
 			method: 'GET',
 		},

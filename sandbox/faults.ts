@@ -25,8 +25,13 @@ function validateFault(fault: unknown): Fault {
 			return { type: 'malformed-json' };
 		case 'drop':
 			return { type: 'drop' };
+		case 'echo-request':
+			if (f.status !== undefined && (!isCount(f.status) || f.status < 200 || f.status > 599)) {
+				throw new FaultRuleError('echo-request fault status must be 200-599');
+			}
+			return { type: 'echo-request', status: f.status };
 		default:
-			throw new FaultRuleError('fault.type must be latency, http, envelope-error, malformed-json or drop');
+			throw new FaultRuleError('fault.type must be latency, http, envelope-error, malformed-json, drop or echo-request');
 	}
 }
 
@@ -108,6 +113,10 @@ export async function applyFault(
 		}
 		case 'drop':
 			dropMidBody(req);
+			return 'handled';
+		case 'echo-request':
+			sendFail(res, `refused ${req.method} ${req.url} ${JSON.stringify(req.headers)}`, fault.status ?? 200);
+			drain(req);
 			return 'handled';
 	}
 }

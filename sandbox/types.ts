@@ -103,7 +103,12 @@ export type Fault =
 	/** HTTP 200 with a truncated JSON body. */
 	| { type: 'malformed-json' }
 	/** Destroys the socket without answering; when the request has a body, after its first chunk. */
-	| { type: 'drop' };
+	| { type: 'drop' }
+	/**
+	 * status_code -9999 whose message repeats the request line and headers, as
+	 * some proxies and servers do in their errors: everything a client sent, secrets included.
+	 */
+	| { type: 'echo-request'; status?: number };
 
 export interface FaultRule {
 	/** Any method when absent; compared case-insensitively. */

@@ -1,3 +1,5 @@
+import type { INodeCredentialsDetails } from 'n8n-workflow';
+
 import { TestN8n, omiWorkflow } from './harness/engine';
 import { addOmiCredential, useSandbox } from './harness/sandbox';
 import { captureLogs, everyText } from './harness/secrets';
@@ -17,6 +19,20 @@ describe('OmiCallApi credential', () => {
 				message: 'Connection successful!',
 			});
 			expect(sandbox().control.stats().authRequests).toBe(1);
+		});
+
+		it.each([
+			['a stray space and a trailing slash', (url: string) => ` ${url}/ `],
+			['a tab and two slashes', (url: string) => `\t${url}//`],
+		])('reaches the host a node reaches, from a base URL with %s', async (_how, write) => {
+			const n8n = new TestN8n();
+			const credential = addOmiCredential(n8n, sandbox(), { baseUrl: write(sandbox().url) });
+
+			const tested = await n8n.testCredential(credential, 'omiCallApi');
+			const run = await n8n.run(omiWorkflow([{}], listScripts, credential));
+
+			expect(run.error).toBeUndefined();
+			expect(tested).toEqual({ status: 'OK', message: 'Connection successful!' });
 		});
 
 		it("fails with OMI's own reason, in plain words, for a wrong key", async () => {
@@ -215,6 +231,68 @@ describe('OmiCallApi credential', () => {
 			} finally {
 				logs.restore();
 			}
+		});
+	});
+	describe('a key that changes when URL-encoded, and a renewed token', () => {
+		// Spaces, +, / and = change when URL-encoded, and so do Vietnamese letters; these two also fit in an HTTP header.
+		const apiKey = 'SECRET k+y/ê=ó-7f3a 42';
+		const keyedSandbox = useSandbox({ apiKey });
+		const registerWebhook = { resource: 'webhook', operation: 'register', url: 'https://example.com/omi' };
+
+		/** The forms a secret can take on the way to OMI and back, worked out here independently of the node. */
+		const formsOf = (secret: string) => [
+			secret,
+			encodeURIComponent(secret),
+			encodeURIComponent(secret).replace(/%20/g, '+'),
+			new URLSearchParams({ k: secret }).toString().slice(2),
+			JSON.stringify(secret).slice(1, -1),
+		];
+
+		async function failAndCollect(run: (n8n: TestN8n, credential: INodeCredentialsDetails) => Promise<unknown>) {
+			const logs = captureLogs();
+			try {
+				const n8n = new TestN8n();
+				const credential = addOmiCredential(n8n, keyedSandbox(), { apiKey });
+				const outcome = await run(n8n, credential);
+				const token = String(n8n.credentials.stored('omi-1').accessToken ?? '');
+				return { everything: [everyText(outcome), logs.lines.join('\n')].join('\n'), token };
+			} finally {
+				logs.restore();
+			}
+		}
+		const echo = (path: string, status?: number, extra = {}) =>
+			keyedSandbox().control.addFault({ path, times: 5, fault: { type: 'echo-request', status }, ...extra });
+
+		it.each([
+			['the credential test, refused with status_code -9999', () => echo('/api/auth'), 'test'],
+			// n8n's message for an HTTP error status carries none of the body, so nothing is echoed there.
+			['the credential test, refused with HTTP 400', () => echo('/api/auth', 400), 'test', false],
+			['the token request of a node', () => echo('/api/auth'), 'callbot'],
+			['a callBot request refused with status_code -9999', () => echo('/api/call_bot/script/list'), 'callbot'],
+			['a callBot request refused with HTTP 500', () => echo('/api/call_bot/script/list', 500), 'callbot'],
+			['an AI request refused with HTTP 400', () => echo('/api/ai/register_webhook_ai', 400), 'ai'],
+			[
+				'a request after the token was renewed',
+				() => {
+					keyedSandbox().control.addFault({
+						path: '/api/call_bot/script/list',
+						fault: { type: 'http', status: 401, body: '{"status_code":-9999,"message":"token_expired"}' },
+					});
+					echo('/api/call_bot/script/list');
+				},
+				'callbot',
+			],
+		] as Array<[string, () => void, 'test' | 'callbot' | 'ai', boolean?]>)('stays out of what %s leaves behind, in every form', async (_path, prepare, via, echoed = true) => {
+			const { everything, token } = await failAndCollect(async (n8n, credential) => {
+				prepare();
+				if (via === 'test') return await n8n.testCredential(credential, 'omiCallApi');
+				return await n8n.run(omiWorkflow([{}], via === 'ai' ? registerWebhook : listScripts, credential));
+			});
+
+			if (echoed) expect(everything).toContain('refused ');
+			for (const form of formsOf(apiKey)) expect(everything).not.toContain(form);
+			if (token) for (const form of formsOf(token)) expect(everything).not.toContain(form);
+			expect(keyedSandbox().control.faults().every((rule) => rule.applied > 0)).toBe(true);
 		});
 	});
 });

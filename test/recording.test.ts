@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 
 import { startBinaryStore } from './harness/binaryStore';
-import { omiWorkflow } from './harness/engine';
+import { TestN8n, omiWorkflow } from './harness/engine';
 import { makeEmptyFile, makeRecording, startFileServer } from './harness/files';
-import { n8nWithOmiCredential, useSandbox } from './harness/sandbox';
+import { addOmiCredential, n8nWithOmiCredential, useSandbox } from './harness/sandbox';
 
 const transcribe = { resource: 'recording', operation: 'transcribe' };
 const analyze = { resource: 'recording', operation: 'analyzeCall' };
@@ -212,11 +212,21 @@ describe('OMI AI › Recording', () => {
 
 	describe('from a recording URL', () => {
 		const recording = makeRecording('from-pbx.mp3', 1024 * 1024 + 5);
+		// Larger than what the sockets' buffers hold, so that a download nobody reads stays open.
+		const large = makeRecording('large.mp3', 32 * 1024 * 1024);
 		const files = {
 			'/calls/from-pbx.mp3': { path: recording.path, contentType: 'audio/mpeg' },
 			'/calls/chunked': { path: recording.path, contentType: 'audio/mpeg', chunked: true },
 			'/calls/page.html': { path: recording.path, contentType: 'text/html' },
 			'/calls/compressible.mp3': { path: recording.path, contentType: 'audio/mpeg', gzip: true },
+			'/calls/a%zz.mp3': { path: recording.path, contentType: 'audio/mpeg' },
+			'/calls/large.mp3': { path: large.path, contentType: 'audio/mpeg' },
+			'/calls/far-away.mp3': { path: large.path, contentType: 'audio/mpeg', bytesPerSecond: 4 * 1024 * 1024 },
+			'/calls/odd-disposition': {
+				path: recording.path,
+				contentType: 'audio/mpeg',
+				disposition: "attachment; filename*=UTF-8''cu%E1%BB%99c-g%E1%BB%8Di%zz.mp3",
+			},
 		};
 		let server: Awaited<ReturnType<typeof startFileServer>>;
 		beforeAll(async () => (server = await startFileServer(files)));
@@ -260,6 +270,56 @@ describe('OMI AI › Recording', () => {
 					sha256: createHash('sha256').update(served).digest('hex'),
 				}),
 			]);
+		});
+
+		it.each([
+			['a URL path with a bad percent escape', '/calls/a%zz.mp3', 'a%zz.mp3'],
+			['a Content-Disposition name with a bad percent escape', '/calls/odd-disposition', "cu%E1%BB%99c-g%E1%BB%8Di%zz.mp3"],
+		])('takes %s undecoded', async (_how, path, fileName) => {
+			const { n8n, credential } = setUp();
+
+			const result = await n8n.run(
+				omiWorkflow([{}], { ...transcribe, source: 'url', recordingUrl: `${server.url}${path}`, trackingId: 'odd-1' }, credential),
+			);
+
+			expect(result.error).toBeUndefined();
+			expect(result.output('OMI AI')[0].json).toMatchObject({ fileName, fileSize: recording.size, source: 'url' });
+			expect(sandbox().control.uploads()).toEqual([expect.objectContaining({ fileName, size: recording.size })]);
+		});
+
+		it('closes the download when the upload fails before it starts', async () => {
+			const n8n = new TestN8n();
+			const credential = addOmiCredential(n8n, sandbox(), { aiBaseUrl: 'http://127.0.0.1:9' });
+
+			const result = await n8n.run(
+				omiWorkflow([{}], { ...transcribe, source: 'url', recordingUrl: `${server.url}/calls/large.mp3` }, credential),
+			);
+
+			expect(result.error?.message).toBe('Could not complete the request to OMI: the connection was refused [item 0]');
+			const deadline = Date.now() + 3000;
+			while (server.openDownloads() > 0 && Date.now() < deadline) await new Promise((resolve) => setImmediate(resolve));
+			expect(server.openDownloads()).toBe(0);
+		});
+
+		it('stops the download and the upload as soon as the execution is stopped', async () => {
+			const { n8n, credential } = setUp();
+			const parameters = { ...transcribe, source: 'url', recordingUrl: `${server.url}/calls/far-away.mp3`, trackingId: 'stop-1' };
+			const execution = n8n.start(omiWorkflow([{}], parameters, credential));
+			const uploading = () => sandbox().control.requests().some((request) => request.path === '/api/ai/speech_to_text');
+			while (!uploading()) await new Promise((resolve) => setTimeout(resolve, 10));
+			await new Promise((resolve) => setTimeout(resolve, 300));
+
+			const stoppedAt = Date.now();
+			execution.stop();
+			await execution.finished;
+			const tookMs = Date.now() - stoppedAt;
+			const deadline = Date.now() + 2000;
+			while (server.openDownloads() > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+
+			// The 32 MB take 8 s to come from far away.
+			expect(tookMs).toBeLessThan(3000);
+			expect(server.openDownloads()).toBe(0);
+			expect(sandbox().control.uploads()).toEqual([]);
 		});
 
 		it('refuses a page that is not audio, and a link that does not work', async () => {

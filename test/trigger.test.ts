@@ -337,6 +337,40 @@ describe('OMI AI Trigger', () => {
 			]);
 		});
 
+		it('starts no second execution for repeats sent right after the first 200, while its execution is still starting', async () => {
+			const { id, registered } = await activate();
+			// n8n under CPU load: the first delivery is answered, its execution's first step runs later.
+			server.executionStartDelayMs = 300;
+			const results = ['crm-race-1', 'crm-race-2', 'crm-race-3'];
+
+			const answers = [];
+			for (const trackingId of results) {
+				const body = JSON.stringify(buildResult('analysis', trackingId));
+				const first = await post(registered, body);
+				answers.push(first.body, ...(await Promise.all([post(registered, body), post(registered, body)])).map((repeat) => repeat.body));
+			}
+			await server.settled();
+
+			expect(answers).toEqual(
+				results.flatMap(() => [{ received: true }, ...Array(2).fill({ received: true, skipped: 'duplicate' })]),
+			);
+			expect(server.executionsOf(id).map((execution) => execution.output(TRIGGER)[0]?.json.trackingId)).toEqual(results);
+		});
+
+		it('still starts the result from a repeat when the first delivery\'s execution never started', async () => {
+			const { id, registered } = await activate();
+			server.executionsThatNeverStart = 1;
+			const body = JSON.stringify(buildResult('analysis', 'crm-first-lost'));
+
+			const first = await post(registered, body);
+			const repeat = await post(registered, body);
+
+			expect(first.body).toEqual({ received: true });
+			expect(repeat.body).toEqual({ received: true });
+			const [execution] = await server.waitForExecutions(id, 1);
+			expect(execution.output(TRIGGER)[0].json.trackingId).toBe('crm-first-lost');
+		});
+
 		it("recognises a repeat in another n8n process (after a restart, or on another webhook processor) through n8n's processed-items store", async () => {
 			const workflow = triggerWorkflow(credential);
 			const id = await server.activate(workflow);
@@ -455,6 +489,23 @@ describe('OMI AI Trigger', () => {
 			expect(warnings[0]).toMatch(/^warn OMI AI Trigger: .*If the API key of the OMI credential changed, deactivate and activate the workflow/);
 			expect(warnings[0]).not.toContain(new URL(registered).searchParams.get('token'));
 			expect(warnings[0]).not.toContain(stale.searchParams.get('token'));
+		});
+
+		it('wrong tokens, however many, cost at most two credential decryptions a minute, and the right token still works', async () => {
+			const { id, registered } = await activate();
+			const wrong = new URL(registered);
+			const decryptions = () => n8n.credentials.decryptions.get(credential.id as string) ?? 0;
+			const before = decryptions();
+
+			for (let attempt = 0; attempt < 30; attempt++) {
+				wrong.searchParams.set('token', `guess-${attempt}-${changeOneCharacter(new URL(registered).searchParams.get('token') as string)}`);
+				expect((await post(wrong.toString(), result)).status).toBe(401);
+			}
+			const spentOnWrongTokens = decryptions() - before;
+			expect((await post(registered, result)).status).toBe(200);
+
+			expect(spentOnWrongTokens).toBeLessThanOrEqual(2);
+			expect(await server.waitForExecutions(id, 1)).toHaveLength(1);
 		});
 
 		it('a token from another workflow: 401', async () => {

@@ -10,7 +10,16 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { deliveryScope, markSeenLately, readResultBody, recordResults, resultKey, wasSeenLately } from './delivery';
+import {
+	deliveryScope,
+	firstDeliveryStarted,
+	markInFlight,
+	markSeenLately,
+	readResultBody,
+	recordResults,
+	resultKey,
+	wasSeenLately,
+} from './delivery';
 import { WEBHOOK_NAME, presentsToken, productionUrlOfTest, registerWithOmi } from './registration';
 import { TOKEN_QUERY_PARAMETER, redactToken } from './security';
 import { type OmiResultEvent, detectEvent, simplifyResult, trackingIdOf } from './simplify';
@@ -240,8 +249,10 @@ export class OmiAiTrigger implements INodeType {
 		// a delivery whose execution n8n failed to start look like a repeat, and lose the result.
 		const key = resultKey(event, trackingId);
 		// A test delivery always runs, whatever production has seen.
-		if (key !== undefined && this.getMode() !== 'manual' && wasSeenLately(deliveryScope(this), key)) {
-			return skip.call(this, 'duplicate');
+		if (key !== undefined && this.getMode() !== 'manual') {
+			const scope = deliveryScope(this);
+			if (wasSeenLately(scope, key) || (await firstDeliveryStarted(scope, key))) return skip.call(this, 'duplicate');
+			markInFlight(scope, key);
 		}
 
 		const item = simplifyResult(event, body);

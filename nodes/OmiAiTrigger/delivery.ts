@@ -1,6 +1,7 @@
 import type { IDataObject, IDeduplicationOutput, IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
+import { sleepWithAbort } from 'n8n-workflow';
 
-import { isPlainObject } from './simplify';
+import { isPlainObject } from '../shared/json';
 
 /** Far above any result OMI documents, far below what would strain n8n. */
 export const MAX_BODY_BYTES = 5 * 1024 * 1024;
@@ -106,15 +107,70 @@ export function wasSeenLately(scope: string, key: string): boolean {
 }
 
 export function markSeenLately(scope: string, keys: string[]): void {
+	executionsRunHere.add(scope);
+	executionsRunElsewhere.delete(scope);
 	for (const key of keys) {
 		seenLately.delete(`${scope}|${key}`);
 		seenLately.set(`${scope}|${key}`, true);
+		const started = inFlight.get(`${scope}|${key}`);
+		inFlight.delete(`${scope}|${key}`);
+		started?.resolve();
 	}
 	// A Map iterates in insertion order: the first entries are the oldest.
 	for (const oldest of seenLately.keys()) {
 		if (seenLately.size <= MAX_SEEN_LATELY) break;
 		seenLately.delete(oldest);
 	}
+}
+
+/**
+ * How long a repeat waits for the first delivery of its result to reach
+ * execute(). n8n answers a delivery once its execution is stored, and runs
+ * that execution's first step a little later, a second or more under load; a
+ * repeat arriving meanwhile is neither a new result nor, yet, a seen one.
+ */
+export const IN_FLIGHT_WAIT_MS = 5_000;
+
+/** Deliveries handed to n8n whose execution has not reached execute() yet, per trigger and result. */
+const inFlight = new Map<string, { since: number; started: Promise<void>; resolve: () => void }>();
+
+/** Triggers whose executions this process runs; in queue mode the workers run them, and a repeat must not wait. */
+const executionsRunHere = new Set<string>();
+const executionsRunElsewhere = new Set<string>();
+
+export function markInFlight(scope: string, key: string): void {
+	let resolve = () => {};
+	const started = new Promise<void>((done) => (resolve = done));
+	inFlight.delete(`${scope}|${key}`);
+	inFlight.set(`${scope}|${key}`, { since: Date.now(), started, resolve });
+	for (const [oldest, entry] of inFlight) {
+		if (inFlight.size <= MAX_SEEN_LATELY && Date.now() - entry.since < IN_FLIGHT_WAIT_MS) break;
+		inFlight.delete(oldest);
+	}
+}
+
+/**
+ * Whether the first delivery of this result, still in flight, started its
+ * execution: waits for that, up to IN_FLIGHT_WAIT_MS. False when nothing is
+ * in flight, or when the first never got to execute(), so that the repeat
+ * starts an execution of its own and the result is not lost.
+ */
+export async function firstDeliveryStarted(scope: string, key: string): Promise<boolean> {
+	const first = inFlight.get(`${scope}|${key}`);
+	if (!first || executionsRunElsewhere.has(scope)) return false;
+	const remainingMs = first.since + IN_FLIGHT_WAIT_MS - Date.now();
+	if (remainingMs <= 0) return false;
+	const timer = new AbortController();
+	const started = await Promise.race([
+		first.started.then(() => true),
+		sleepWithAbort(remainingMs, timer.signal).then(
+			() => false,
+			() => false,
+		),
+	]);
+	timer.abort();
+	if (!started && !executionsRunHere.has(scope)) executionsRunElsewhere.add(scope);
+	return started;
 }
 
 /** Whose results these are: one trigger node of one workflow. */

@@ -15,26 +15,36 @@ export async function expectedToken(this: IHookFunctions | IWebhookFunctions): P
 /**
  * How long a process trusts a token it derived. Deriving needs the decrypted
  * credential, which n8n 2.x builds in a fresh expression isolate each time:
- * about a tenth of a delivery's cost. A token that does not match is derived
- * again at once, so a new API key works immediately, and the old token stops
- * working then, or after this time at the latest.
+ * about a tenth of a delivery's cost. Within that time a token that does not
+ * match makes the process derive again once, so that a new API key's token is
+ * accepted at once; every other wrong token is refused without deriving, so
+ * that nobody can make n8n decrypt the credential once per request. The old
+ * token stops working once the new one has been seen, or after this time.
  */
 const TRUSTED_TOKEN_MS = 60_000;
 const MAX_TRUSTED_TOKENS = 1000;
-const trustedTokens = new Map<string, { token: string; until: number }>();
+const trustedTokens = new Map<string, { token: string; until: number; rechecked: boolean }>();
 
 /** Whether a delivery carries this node's token; the matched token, to keep it out of the output. */
 export async function presentsToken(this: IWebhookFunctions, presented: unknown): Promise<string | undefined> {
 	// No token at all is refused without the cost of deriving one.
 	if (typeof presented !== 'string' || presented === '') return undefined;
 	const key = deliveryScope(this);
+	const now = Date.now();
 	const trusted = trustedTokens.get(key);
-	if (trusted && trusted.until > Date.now() && tokensMatch(presented, trusted.token)) return trusted.token;
+	const stillTrusted = trusted !== undefined && trusted.until > now;
+	if (stillTrusted) {
+		if (tokensMatch(presented, trusted.token)) return trusted.token;
+		if (trusted.rechecked) return undefined;
+		trusted.rechecked = true;
+	}
 	const token = await expectedToken.call(this);
-	if (token === undefined || !tokensMatch(presented, token)) return undefined;
-	if (trustedTokens.size >= MAX_TRUSTED_TOKENS) trustedTokens.clear();
-	trustedTokens.set(key, { token, until: Date.now() + TRUSTED_TOKEN_MS });
-	return token;
+	if (token === undefined) return undefined;
+	if (!stillTrusted || token !== trusted.token) {
+		if (trustedTokens.size >= MAX_TRUSTED_TOKENS) trustedTokens.clear();
+		trustedTokens.set(key, { token, until: now + TRUSTED_TOKEN_MS, rechecked: false });
+	}
+	return tokensMatch(presented, token) ? token : undefined;
 }
 
 /** Registering replaces whatever URL the OMI account had, so doing it twice is harmless. */

@@ -1,5 +1,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'crypto';
 
+import { redactSecrets } from '../shared/secrets';
+
 export const TOKEN_QUERY_PARAMETER = 'token';
 
 /**
@@ -33,7 +35,7 @@ export function withToken(url: string, token: string): string {
 /** Proxies may copy the request URL into headers (Referer, X-Original-URI); the token must not reach an item. */
 export function redactToken(headers: Record<string, unknown>, token: string): Record<string, unknown> {
 	const redact = (value: unknown): unknown => {
-		if (typeof value === 'string') return value.split(token).join('***');
+		if (typeof value === 'string') return redactSecrets(value, [token]);
 		return Array.isArray(value) ? value.map(redact) : value;
 	};
 	return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, redact(value)]));

@@ -40,6 +40,9 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 	/** How often preAuthentication ran, per credential id: tests read it. */
 	readonly preAuthenticationRuns = new Map<string, number>();
 
+	/** How often a node asked for a credential decrypted, per credential ID: on n8n 2.x an expression isolate each. */
+	readonly decryptions = new Map<string, number>();
+
 	add(credential: StoredCredential): INodeCredentialsDetails {
 		this.store.set(credential.id, { ...credential, data: { ...credential.data } });
 		return { id: credential.id, name: credential.name };
@@ -103,6 +106,7 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		type: string,
 	): Promise<ICredentialDataDecryptedObject> {
 		const stored = this.stored(nodeCredentials.id ?? '');
+		this.decryptions.set(nodeCredentials.id ?? '', (this.decryptions.get(nodeCredentials.id ?? '') ?? 0) + 1);
 		const withDefaults = NodeHelpers.getNodeParameters(
 			this.type(type).properties,
 			stored as never,

@@ -47,9 +47,14 @@ export function makeEmptyFile(name: string): string {
  */
 export async function startFileServer(
 	/** `gzip`: compress for a client that accepts it, as web servers and CDNs do for audio too. */
-	files: Record<string, { path: string; contentType: string; chunked?: boolean; gzip?: boolean }>,
-): Promise<{ url: string; downloads: () => number; close: () => Promise<void> }> {
+	/** `bytesPerSecond`: serve slowly, as a PBX far away does, so that a test can act mid-download. */
+	files: Record<
+		string,
+		{ path: string; contentType: string; chunked?: boolean; gzip?: boolean; disposition?: string; bytesPerSecond?: number }
+	>,
+): Promise<{ url: string; downloads: () => number; openDownloads: () => number; close: () => Promise<void> }> {
 	let downloads = 0;
+	let openDownloads = 0;
 	const server = createServer((request, response) => {
 		const file = files[request.url ?? ''];
 		if (!file) {
@@ -57,6 +62,9 @@ export async function startFileServer(
 			return;
 		}
 		downloads++;
+		// Until the client has read it all or hung up: a download nobody reads stays open.
+		openDownloads++;
+		response.once('close', () => openDownloads--);
 		if (file.gzip && /\bgzip\b/.test(String(request.headers['accept-encoding']))) {
 			const compressed = gzipSync(readFileSync(file.path));
 			response.writeHead(200, {
@@ -68,15 +76,29 @@ export async function startFileServer(
 			return;
 		}
 		const headers: Record<string, string> = { 'content-type': file.contentType };
+		if (file.disposition) headers['content-disposition'] = file.disposition;
 		if (!file.chunked) headers['content-length'] = String(statSync(file.path).size);
 		response.writeHead(200, headers);
-		createReadStream(file.path).pipe(response);
+		const source = createReadStream(file.path, { highWaterMark: 64 * 1024 });
+		response.once('close', () => source.destroy());
+		if (!file.bytesPerSecond) {
+			source.pipe(response);
+			return;
+		}
+		const pauseMs = ((64 * 1024) / file.bytesPerSecond) * 1000;
+		source.on('data', (chunk) => {
+			source.pause();
+			response.write(chunk);
+			setTimeout(() => source.resume(), pauseMs);
+		});
+		source.once('end', () => response.end());
 	});
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	const { port } = server.address() as AddressInfo;
 	return {
 		url: `http://127.0.0.1:${port}`,
 		downloads: () => downloads,
+		openDownloads: () => openDownloads,
 		close: async () => await new Promise<void>((resolve) => server.close(() => resolve())),
 	};
 }

@@ -65,6 +65,12 @@ const json = (response: http.ServerResponse, status: number, body: unknown) => {
 export class TestWebhookServer {
 	readonly executions: WebhookExecution[] = [];
 
+	/** How long n8n takes, after answering a delivery, to run its execution's first step: more under CPU load. */
+	executionStartDelayMs = 0;
+
+	/** How many of the next executions n8n fails to start after answering, as when the process dies in between. */
+	executionsThatNeverStart = 0;
+
 	/** What a node's webhook() threw; n8n answers such a request with 500. */
 	readonly webhookErrors: Error[] = [];
 
@@ -344,6 +350,11 @@ export class TestWebhookServer {
 		if (result.workflowData === undefined) return false;
 		const executionWorkflow = workflowFor();
 		if (!answersFirst) respond();
+		if (this.executionsThatNeverStart > 0) {
+			this.executionsThatNeverStart--;
+			return false;
+		}
+		if (this.executionStartDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.executionStartDelayMs));
 		const runExecutionData = createRunExecutionData({
 			executionData: { nodeExecutionStack: [{ node, data: { main: result.workflowData }, source: null }] },
 		});

@@ -3,7 +3,16 @@
  * Source: shared/omi-api.md, section 4.
  */
 
+import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
+
+import { withoutTrailingSlash } from '../../shared/url';
+
 export const ALOVOICE_DEFAULT_BASE_URL = 'https://cld.alovoice.uz';
+
+/** The host every request goes to, the credential test's included. */
+export function resolveAlovoiceBaseUrl(credentials: ICredentialDataDecryptedObject): string {
+	return withoutTrailingSlash(String(credentials.baseUrl ?? '')) || ALOVOICE_DEFAULT_BASE_URL;
+}
 
 /**
  * Alovoice takes the token in the URL path. The node asks for URLs holding

@@ -7,7 +7,11 @@ export interface StreamedFile {
 	/** Exact byte count: multipart needs it for Content-Length. */
 	size: number;
 	open: () => Promise<AsyncIterable<Uint8Array> | Iterable<Uint8Array>>;
+	/** Closes a source opened ahead of time and never sent. */
+	discard?: () => void;
 }
+
+type Source = (AsyncIterable<Uint8Array> | Iterable<Uint8Array>) & { destroy?: () => void };
 
 const CRLF = '\r\n';
 
@@ -55,9 +59,23 @@ export class StreamedMultipartBody {
 		this.size = this.head.length + file.size + this.tail.length;
 	}
 
+	private readonly opened: Source[] = [];
+
 	async *stream(): AsyncGenerator<Uint8Array> {
 		yield this.head;
-		for await (const chunk of await this.file.open()) yield chunk;
+		const source: Source = await this.file.open();
+		this.opened.push(source);
+		for await (const chunk of source) yield chunk;
 		yield this.tail;
+	}
+
+	/**
+	 * Closes every source this body opened. A request that fails may leave
+	 * its reading of the body half done, and a source nobody reads holds its
+	 * download or file open until it times out.
+	 */
+	close(): void {
+		for (const source of this.opened.splice(0)) source.destroy?.();
+		this.file.discard?.();
 	}
 }

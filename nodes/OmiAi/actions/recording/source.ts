@@ -1,6 +1,7 @@
 import type { IBinaryData, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { BINARY_ENCODING, NodeOperationError } from 'n8n-workflow';
 
+import { decodedOrAsIs, httpUrlOf } from '../../../shared/url';
 import type { StreamedFile } from '../../transport/multipart';
 
 /** The formats OMI accepts (shared/omi-api.md §2.2), by extension and by MIME type. */
@@ -135,17 +136,13 @@ interface DownloadResponse {
 function fileNameFromDisposition(disposition: string | undefined): string | undefined {
 	if (!disposition) return undefined;
 	const encoded = /filename\*=(?:UTF-8'')?([^;]+)/i.exec(disposition)?.[1];
-	if (encoded) return decodeURIComponent(encoded.trim().replace(/^"|"$/g, ''));
+	if (encoded) return decodedOrAsIs(encoded.trim().replace(/^"|"$/g, ''));
 	return /filename="?([^";]+)"?/i.exec(disposition)?.[1]?.trim();
 }
 
 export function recordingUrlOf(this: IExecuteFunctions, itemIndex: number, recordingUrl: string): URL {
-	try {
-		const url = new URL(recordingUrl.trim());
-		if (['http:', 'https:'].includes(url.protocol)) return url;
-	} catch {
-		// Refused below, with what was received.
-	}
+	const url = httpUrlOf(recordingUrl);
+	if (url) return url;
 	throw new NodeOperationError(this.getNode(), `The recording URL of item ${itemIndex} is not a valid http(s) URL`, {
 		itemIndex,
 		description: `Received: "${recordingUrl}"`,
@@ -172,6 +169,7 @@ export async function recordingFromUrl(
 				headers: { 'accept-encoding': 'identity' },
 				returnFullResponse: true,
 				timeout: timeoutMs,
+				abortSignal: this.getExecutionCancelSignal(),
 			})) as DownloadResponse;
 		} catch (error) {
 			const status = (error as { response?: { status?: number } }).response?.status;
@@ -185,14 +183,28 @@ export async function recordingFromUrl(
 	};
 
 	const first = await download();
+	let recording: Recording | undefined;
+	try {
+		recording = await recordingFromDownload.call(this, itemIndex, url, first, download);
+		return recording;
+	} finally {
+		// Refused (format, size, name): nobody will read the download.
+		if (recording === undefined) first.body.destroy?.();
+	}
+}
+
+async function recordingFromDownload(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	url: URL,
+	first: DownloadResponse,
+	download: () => Promise<DownloadResponse>,
+): Promise<Recording> {
 	const nameHint =
 		fileNameFromDisposition(first.headers['content-disposition']) ??
-		decodeURIComponent(url.pathname.split('/').pop() ?? '');
+		decodedOrAsIs(url.pathname.split('/').pop() ?? '');
 	const identity = identify.call(this, itemIndex, nameHint, first.headers['content-type'] ?? '');
-	if (identity instanceof NodeOperationError) {
-		first.body.destroy?.();
-		throw identity;
-	}
+	if (identity instanceof NodeOperationError) throw identity;
 	const size = Number(first.headers['content-length']);
 	if (!Number.isFinite(size) || first.headers['content-length'] === undefined) {
 		// Without a length the multipart body cannot announce its size; n8n's
@@ -204,10 +216,7 @@ export async function recordingFromUrl(
 		);
 		return { ...(await recordingFromBinaryData.call(this, itemIndex, stored)), source: 'url' };
 	}
-	if (size === 0) {
-		first.body.destroy?.();
-		refuseEmpty.call(this, itemIndex, identity.fileName);
-	}
+	if (size === 0) refuseEmpty.call(this, itemIndex, identity.fileName);
 	let unused: ByteStream | undefined = first.body;
 	return {
 		...identity,
@@ -217,6 +226,10 @@ export async function recordingFromUrl(
 			const body = unused ?? (await download()).body;
 			unused = undefined;
 			return body;
+		},
+		discard: () => {
+			unused?.destroy?.();
+			unused = undefined;
 		},
 	};
 }

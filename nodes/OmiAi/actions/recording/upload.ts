@@ -2,8 +2,8 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { NodeOperationError } from 'n8n-workflow';
 
 import { ItemParameters } from '../../helpers/itemParameters';
-import { isItemFailure, mapItems, settleItems } from '../../helpers/items';
-import { asText } from '../../helpers/parameters';
+import { isItemFailure, mapItems, settleItems } from '../../../shared/items';
+import { asText } from '../../../shared/parameters';
 import { omiApiRequest } from '../../transport';
 import { StreamedMultipartBody } from '../../transport/multipart';
 import type { Recording } from './source';
@@ -155,15 +155,20 @@ export async function uploadRecordings(
 			if (isItemFailure(upload)) throw upload;
 			const recording = await upload.recording();
 			const body = new StreamedMultipartBody({ tracking_id: upload.trackingId }, 'file', recording);
-			const response = await omiApiRequest.call(this, {
-				method: 'POST',
-				api: 'ai',
-				path: target.path,
-				body: body as unknown as IDataObject,
-				headers: { 'Content-Type': body.type },
-				itemIndex,
-				timeoutMs,
-			});
+			let response: unknown;
+			try {
+				response = await omiApiRequest.call(this, {
+					method: 'POST',
+					api: 'ai',
+					path: target.path,
+					body: body as unknown as IDataObject,
+					headers: { 'Content-Type': body.type },
+					itemIndex,
+					timeoutMs,
+				});
+			} finally {
+				body.close();
+			}
 			return {
 				trackingId: upload.trackingId,
 				operation: target.operation,
