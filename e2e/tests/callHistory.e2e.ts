@@ -58,6 +58,7 @@ describe.each(VERSIONS)('n8n %s.x: automatic QA from the call history', (version
 	let catcher: SlackCatcher;
 	let credentials: Credentials;
 	let autoQaId = '';
+	let alertId = '';
 	const sandboxLog: string[] = [];
 	/** Every call that must be analyzed, with the agent and customer the alert must name. */
 	const qualifying: CallSpec[] = [];
@@ -106,6 +107,7 @@ describe.each(VERSIONS)('n8n %s.x: automatic QA from the call history', (version
 		for (const file of ['omi-qa-alert.json', 'omi-auto-qa.json']) {
 			const id = await createWorkflow(n8n, example(file, { credentials, slackUrl: catcher.url, sandboxUrl: sandbox.url }));
 			if (file === 'omi-auto-qa.json') autoQaId = id;
+			else alertId = id;
 			await activateWorkflow(n8n, id);
 		}
 		await until('the QA alert trigger to register with OMI', () => sandbox.control.webhook().current ?? undefined);
@@ -127,6 +129,10 @@ describe.each(VERSIONS)('n8n %s.x: automatic QA from the call history', (version
 	}, 300_000);
 
 	step('a poll cut off by a reset connection loses nothing, and no call is analyzed twice', async () => {
+		// The QA alert's Call › Get searches the history too: the reset is for the next poll, not for a lookup.
+		await until('the alerts so far', () =>
+			catcher.received.length === qualifying.filter((call) => staffScore(call.id!) < 70).length ? true : undefined,
+		);
 		sandbox.control.addFault({ path: SEARCH_PATH, times: 1, fault: { type: 'drop' } });
 		addBatch();
 		await faultApplied('the scheduled poll that gets the reset');
@@ -139,6 +145,10 @@ describe.each(VERSIONS)('n8n %s.x: automatic QA from the call history', (version
 		await until('every alert', () => (catcher.received.length >= low.length ? true : undefined), 60_000);
 		await new Promise((resolve) => setTimeout(resolve, 3000));
 		expect(catcher.received).toHaveLength(low.length);
+		const alertRuns = (await executionsOf(n8n, alertId)).filter((execution) => outputOf(execution, 'Look up the call').length > 0);
+		expect(alertRuns.flatMap((execution) => outputOf(execution, 'Look up the call'))).toEqual(
+			low.map(() => expect.objectContaining({ callId: expect.any(String), agent: expect.any(Object) })),
+		);
 		for (const call of low) {
 			const alerts = catcher.received.map((body) => String(body.text)).filter((text) => text.includes(`call ${call.id} scored ${staffScore(call.id!)}/100`));
 			expect(alerts).toHaveLength(1);
