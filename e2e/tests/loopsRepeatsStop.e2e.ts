@@ -113,11 +113,11 @@ describe.each(VERSIONS)('n8n %s.x', (version) => {
 			const listed = await n8n.api<{ data: Array<{ id: string }> }>('GET', `/executions?workflowId=${id}&status=running`);
 			return listed.body.data?.[0];
 		});
-		return { workflowId: id, executionId: running.id };
+		return running.id;
 	}
 
 	/** Presses Stop as the editor does, and gives how long the execution took to end. */
-	async function stopAndTime(workflowId: string, executionId: string): Promise<{ tookMs: number; status: string }> {
+	async function stopAndTime(executionId: string): Promise<{ tookMs: number; status: string }> {
 		const stoppedAt = Date.now();
 		const stopped = await n8n.rest('POST', `/rest/executions/${executionId}/stop`);
 		expect(stopped.status).toBe(200);
@@ -201,12 +201,12 @@ describe.each(VERSIONS)('n8n %s.x', (version) => {
 		// OMI stops reading: the upload stalls half-way, as over a slow line.
 		sandbox.control.addFault({ path: '/api/ai/speech_to_text', fault: { type: 'latency', ms: 120_000 } });
 		const path = 'e2e-stop-upload';
-		const { workflowId, executionId } = await startRunning(transcribeUrl(path, credentials), path, {
+		const executionId = await startRunning(transcribeUrl(path, credentials), path, {
 			url: `${sandbox.url}/recordings/long-call.wav?seconds=${LONG_RECORDING_SECONDS}`,
 		});
 		await until('the upload to reach OMI', () => sandbox.control.requests().some((request) => request.path === '/api/ai/speech_to_text') || undefined);
 
-		const { tookMs, status } = await stopAndTime(workflowId, executionId);
+		const { tookMs, status } = await stopAndTime(executionId);
 		await new Promise((done) => setTimeout(done, 2000));
 
 		expect(status).toBe('canceled');
@@ -220,10 +220,10 @@ describe.each(VERSIONS)('n8n %s.x', (version) => {
 		sandbox.control.alovoice.setReadyAfterMs(null);
 		const path = 'e2e-stop-alovoice';
 		const polls = () => sandbox.control.requests().filter((request) => request.path.startsWith('/callgetairesult/')).length;
-		const { workflowId, executionId } = await startRunning(alovoiceWait(path, credentials), path, { callId: 'call-1001' });
+		const executionId = await startRunning(alovoiceWait(path, credentials), path, { callId: 'call-1001' });
 		await until('the first poll', () => (polls() > 0 ? true : undefined));
 
-		const { tookMs, status } = await stopAndTime(workflowId, executionId);
+		const { tookMs, status } = await stopAndTime(executionId);
 		const pollsWhenStopped = polls();
 		await new Promise((done) => setTimeout(done, 2000));
 
