@@ -132,6 +132,24 @@ describe.each(VERSIONS)('n8n %s.x', (version) => {
 		return { tookMs: Date.now() - stoppedAt, status: ended.status };
 	}
 
+	step("the credentials' Test button reaches the host a node reaches, from a base URL with a stray space", async () => {
+		const baseUrl = ` ${sandbox.url}/ `;
+		const cases = [
+			{ type: 'omiCallApi', data: { apiKey: sandbox.apiKey, environment: 'custom', baseUrl, aiBaseUrl: baseUrl } },
+			{ type: 'alovoiceApi', data: { token: sandbox.alovoiceToken, baseUrl } },
+		];
+		for (const { type, data } of cases) {
+			const name = `e2e: ${type} with a stray space`;
+			const { id } = await n8n.createCredential(name, type, data);
+			const tested = await n8n.rest<{ data?: { status: string; message: string } }>('POST', '/rest/credentials/test', {
+				credentials: { id, name, type, data },
+			});
+			expect(`${type}: ${tested.status} ${JSON.stringify(tested.body?.data)}`).toBe(
+				`${type}: 200 ${JSON.stringify({ status: 'OK', message: 'Connection successful!' })}`,
+			);
+		}
+	});
+
 	step('starts a campaign per Loop Over Items batch, and Retry On Fail after a reset starts the batch once', async () => {
 		const path = 'e2e-campaign-per-batch';
 		const id = await createWorkflow(n8n, campaignPerBatch(path, credentials));
