@@ -127,7 +127,7 @@ export class OmiCallApi implements ICredentialType {
 		// The credential test names a path only: its host is resolved as every node resolves it.
 		const baseURL = requestOptions.baseURL || (requestOptions.url.startsWith('/') ? resolveOmiUrls(credentials).baseUrl : undefined);
 		const target = `${baseURL ?? ''}${requestOptions.url}`;
-		// Each endpoint family gets only the secret it needs (shared/omi-api.md §1).
+		// Each endpoint family gets only the secret it needs (docs/omi-api.md §1).
 		const secretHeaders: IDataObject = target.includes('/api/ai/')
 			? { apiKey }
 			: { 'x-api-key': apiKey, Authorization: `Bearer ${token}` };

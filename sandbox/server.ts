@@ -1,5 +1,5 @@
 /**
- * OMI sandbox: a local stand-in for the OMI API (shared/omi-api.md) over real
+ * OMI sandbox: a local stand-in for the OMI API (docs/omi-api.md) over real
  * HTTP, so tests, benchmarks and demos run without an OMI account. Dev only.
  *
  *   const sandbox = await startSandbox({ port: 0, resultDelayMs: 50 });

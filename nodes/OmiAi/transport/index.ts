@@ -168,7 +168,7 @@ export async function omiApiRequest<T = unknown>(this: OmiContext, request: OmiR
 	return envelope.payload as T;
 }
 
-/** One page of a paginated OMI list (shared/omi-api.md §3.5). */
+/** One page of a paginated OMI list (docs/omi-api.md §3.5). */
 interface OmiPage {
 	items?: IDataObject[];
 	has_next?: boolean;
