@@ -12,6 +12,8 @@ export interface BenchConfig {
 	campaign: { contacts: number };
 	/** Trigger intake: results delivered per run, and how many OMI posts at the same time. */
 	trigger: { deliveries: number; concurrency: number; warmUp: number };
+	/** OMICall Trigger: new calls in the history emitted by one poll, and calls timed through the QA loop. */
+	callPoll: { backlog: number; loopSamples: number };
 	/** The profiling pass: a second n8n under --cpu-prof running the per-item workloads once. */
 	profile: { recordings: number; contacts: number; deliveries: number };
 }
@@ -23,6 +25,7 @@ export const FULL: BenchConfig = {
 	manyRecordings: { count: 1000, bytes: 200 * 1024, concurrency: 5 },
 	campaign: { contacts: 10_000 },
 	trigger: { deliveries: 2000, concurrency: 10, warmUp: 50 },
+	callPoll: { backlog: 5000, loopSamples: 4 },
 	profile: { recordings: 500, contacts: 3000, deliveries: 500 },
 };
 
@@ -35,5 +38,6 @@ export const SMOKE: BenchConfig = {
 	manyRecordings: { ...FULL.manyRecordings, count: 20 },
 	campaign: { contacts: 100 },
 	trigger: { ...FULL.trigger, deliveries: 50, warmUp: 5 },
+	callPoll: { backlog: 200, loopSamples: 1 },
 	profile: { recordings: 20, contacts: 100, deliveries: 50 },
 };

@@ -3,7 +3,7 @@
  * (tiny sizes, one run, writes nothing): every measurement of issue 7 inside
  * a real n8n 2.x server against the OMI sandbox on 127.0.0.1.
  *
- *   tsx bench/run.ts [--smoke] [--runs N] [--only large,many,campaign,trigger,profile]
+ *   tsx bench/run.ts [--smoke] [--runs N] [--only large,many,campaign,trigger,calls,profile]
  *
  * The exit code is non-zero only when the bench itself breaks, never because
  * a target is missed.
@@ -13,6 +13,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 
+import { callPoll } from './cases/callPoll';
 import { campaignStart } from './cases/campaign';
 import { largeUpload } from './cases/largeUpload';
 import { manyRecordings } from './cases/manyRecordings';
@@ -28,6 +29,7 @@ const CASES = {
 	many: manyRecordings,
 	campaign: campaignStart,
 	trigger: triggerIntake,
+	calls: callPoll,
 } as const;
 
 type CaseName = keyof typeof CASES | 'profile';

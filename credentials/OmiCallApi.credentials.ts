@@ -128,7 +128,7 @@ export class OmiCallApi implements ICredentialType {
 		// The credential test names a path only: its host is resolved as every node resolves it.
 		const urls = resolveOmiUrls(credentials);
 		const baseURL = requestOptions.baseURL || (requestOptions.url.startsWith('/') ? (isAiRequest ? urls.aiBaseUrl : urls.baseUrl) : undefined);
-		// Each endpoint family gets only the secret it needs (shared/omi-api.md §1).
+		// Each endpoint family gets only the secret it needs (docs/omi-api.md §1).
 		const secretHeaders: IDataObject = isAiRequest
 			? { apiKey }
 			: { 'x-api-key': apiKey, Authorization: `Bearer ${token}` };

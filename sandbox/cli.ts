@@ -18,11 +18,12 @@ const USAGE = `Usage: tsx sandbox/cli.ts [options]
                         answer a webhook registration with OMI's envelope (default) or a bare 200
   --key-error-status <n>
                         HTTP status of the answer to a missing or wrong API key (default ${SANDBOX_DEFAULTS.keyErrorStatus})
+  --calls-every <s>     add a few finished calls to the call history every s seconds (default: none)
   --quiet               do not log requests`;
 
 class UsageError extends Error {}
 
-const FLAGS = ['port', 'host', 'api-key', 'token-ttl', 'result-delay', 'dnc', 'invalid', 'register-answer', 'key-error-status'] as const;
+const FLAGS = ['port', 'host', 'api-key', 'token-ttl', 'result-delay', 'dnc', 'invalid', 'register-answer', 'key-error-status', 'calls-every'] as const;
 type Flag = (typeof FLAGS)[number];
 
 function parseArgs(argv: string[]): { values: Partial<Record<Flag, string>>; quiet: boolean; help: boolean } {
@@ -65,6 +66,7 @@ function registerAnswer(raw: string | undefined): RegisterAnswer | undefined {
 
 function toOptions(values: Partial<Record<Flag, string>>, quiet: boolean): SandboxOptions {
 	const ttlSeconds = number('token-ttl', values['token-ttl']);
+	const callsEverySeconds = number('calls-every', values['calls-every']);
 	return {
 		port: number('port', values.port),
 		host: values.host,
@@ -75,6 +77,7 @@ function toOptions(values: Partial<Record<Flag, string>>, quiet: boolean): Sandb
 		invalidPhones: list(values.invalid),
 		registerAnswer: registerAnswer(values['register-answer']),
 		keyErrorStatus: number('key-error-status', values['key-error-status']),
+		callsEveryMs: callsEverySeconds === undefined ? undefined : callsEverySeconds * 1000,
 		log: quiet ? undefined : (line) => console.log(`${new Date().toISOString()} ${line}`),
 	};
 }
@@ -106,6 +109,7 @@ async function main(): Promise<void> {
 			`  token lifetime: ${ttlMs / 1000} s`,
 			`  DNC phones:     ${options.dncPhones?.join(', ') || '(none)'}`,
 			`  invalid phones: ${options.invalidPhones?.join(', ') || '(none)'}`,
+			`  call history:   ${options.callsEveryMs ? `a few new calls every ${options.callsEveryMs / 1000} s` : 'calls only via POST /_sandbox/calls'}`,
 			`  control API:    ${sandbox.url}/_sandbox/stats, /_sandbox/uploads, /_sandbox/deliveries, /_sandbox/reset ...`,
 			`n8n: in the OMICall API credential choose Environment "Custom", set Base URL and AI Base URL to ${sandbox.url} and API Key to ${sandbox.apiKey}.`,
 		].join('\n'),

@@ -6,10 +6,11 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
+import { createCall } from './callHistory';
 import { createState, type Core } from './core';
 import { isPlainObject, readJsonBody, sendJson } from './envelope';
 import { FaultRuleError } from './faults';
-import type { DeliveryKind, FaultRule, SandboxControl } from './types';
+import type { CallSpec, DeliveryKind, FaultRule, SandboxControl } from './types';
 
 /** A control call the caller got wrong: HTTP 400 over the wire, a thrown error in-process. */
 export class ControlError extends Error {}
@@ -25,6 +26,16 @@ function checkDeliverArgs(kind: unknown, trackingId: unknown, url: unknown): ass
 		parsed = undefined;
 	}
 	if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) throw new ControlError('url must be an http(s) URL');
+}
+
+function readCallSpecs(value: unknown): CallSpec[] {
+	if (!Array.isArray(value) || !value.every(isPlainObject)) throw new ControlError('calls must be an array of call specs');
+	for (const spec of value) {
+		if (spec.direction !== undefined && !['inbound', 'outbound', 'local'].includes(spec.direction as string)) {
+			throw new ControlError('direction must be "inbound", "outbound" or "local"');
+		}
+	}
+	return value as CallSpec[];
 }
 
 export function createControl(core: Core): SandboxControl {
@@ -48,11 +59,19 @@ export function createControl(core: Core): SandboxControl {
 		},
 		requests: () => structuredClone(core.state.requests),
 		sessions: () => structuredClone([...core.state.sessions.values()]),
+		addCalls(specs) {
+			const first = core.state.calls.length;
+			const added = specs.map((spec, index) => createCall(spec, first + index));
+			core.state.calls.push(...added);
+			return structuredClone(added);
+		},
+		calls: () => structuredClone(core.state.calls),
 		stats: () => ({
 			authRequests: core.state.authRequests,
 			tokensIssued: core.state.tokensIssued,
 			uploads: core.state.uploads.length,
 			deliveries: core.webhooks.count(),
+			callSearches: core.state.callSearches,
 		}),
 	};
 }
@@ -88,6 +107,8 @@ const CONTROL_ROUTES: Record<string, ControlRoute> = {
 	},
 	'GET /_sandbox/requests': (c) => c.requests(),
 	'GET /_sandbox/callbot/sessions': (c) => c.sessions(),
+	'GET /_sandbox/calls': (c) => c.calls(),
+	'POST /_sandbox/calls': (c, body) => c.addCalls(readCallSpecs(body.calls)),
 	'GET /_sandbox/stats': (c) => c.stats(),
 };
 

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FaultBook } from './faults';
 import type { CancellableTimers } from './timers';
 import type { TokenIssuer } from './tokens';
-import type { CallbotSession, RegisterAnswer, RequestLogEntry, UploadRecord, WebhookState } from './types';
+import type { CallbotSession, SandboxCall, RegisterAnswer, RequestLogEntry, UploadRecord, WebhookState } from './types';
 import type { WebhookDispatcher } from './webhooks';
 
 export interface ResolvedOptions {
@@ -25,6 +25,9 @@ export interface SandboxState {
 	webhook: WebhookState;
 	authRequests: number;
 	tokensIssued: number;
+	/** The call history, in the order the calls were added. */
+	calls: SandboxCall[];
+	callSearches: number;
 }
 
 export function createState(): SandboxState {
@@ -36,6 +39,8 @@ export function createState(): SandboxState {
 		webhook: { current: null, history: [] },
 		authRequests: 0,
 		tokensIssued: 0,
+		calls: [],
+		callSearches: 0,
 	};
 }
 

@@ -1,15 +1,17 @@
 /** The OMI API surface: which path goes to which handler, behind which credentials. */
 
 import { registerWebhook, uploadHandler } from './ai';
+import { searchCalls } from './callHistory';
 import { countCalls, executeByPhone, getScript, listAnalyzedLogs, listScripts } from './callbot';
 import type { RouteContext } from './core';
 import { drain, sendFail, sendOk } from './envelope';
 
 /**
  * none: the token exchange itself; ai: header `apiKey`; callbot: header
- * `x-api-key` plus a Bearer token (omi-api.md section 1).
+ * `x-api-key` plus a Bearer token (omi-api.md section 1); bearer: the token
+ * alone, all the call history documents (§5.1).
  */
-type Guard = 'none' | 'ai' | 'callbot';
+type Guard = 'none' | 'ai' | 'callbot' | 'bearer';
 
 interface ApiRoute {
 	method: 'GET' | 'POST';
@@ -38,6 +40,8 @@ const ROUTES: ApiRoute[] = [
 	{ method: 'POST', pattern: /^\/api\/call_bot\/execute_by_phone$/, guard: 'callbot', handle: executeByPhone },
 	{ method: 'POST', pattern: /^\/api\/call_bot\/call\/count$/, guard: 'callbot', handle: countCalls },
 	{ method: 'POST', pattern: /^\/api\/call_bot\/analyzed_log\/list$/, guard: 'callbot', handle: listAnalyzedLogs },
+	{ method: 'POST', pattern: /^\/api\/v2\/callTransaction\/search$/, guard: 'bearer', handle: searchCalls('v2') },
+	{ method: 'POST', pattern: /^\/api\/v3\/call-transaction\/search$/, guard: 'bearer', handle: searchCalls('v3') },
 ];
 
 const safeDecode = (text: string) => {
@@ -53,14 +57,16 @@ const headerValue = (value: string | string[] | undefined) => (Array.isArray(val
 /** Answers and returns false when the request lacks what the guard wants. */
 function passesGuard(guard: Guard, { req, res, core }: RouteContext): boolean {
 	if (guard === 'none') return true;
-	// OMI answers key problems with HTTP 200 and status_code -9999: the trap omi-api.md warns about.
-	const key = headerValue(req.headers[guard === 'ai' ? 'apikey' : 'x-api-key']);
-	const keyError = key === '' ? 'api_key_is_required' : key !== core.options.apiKey ? 'api_key_invalid' : undefined;
-	if (keyError) {
-		sendFail(res, keyError, core.options.keyErrorStatus);
-		return false;
+	if (guard !== 'bearer') {
+		// OMI answers key problems with HTTP 200 and status_code -9999: the trap omi-api.md warns about.
+		const key = headerValue(req.headers[guard === 'ai' ? 'apikey' : 'x-api-key']);
+		const keyError = key === '' ? 'api_key_is_required' : key !== core.options.apiKey ? 'api_key_invalid' : undefined;
+		if (keyError) {
+			sendFail(res, keyError, core.options.keyErrorStatus);
+			return false;
+		}
 	}
-	if (guard === 'callbot') {
+	if (guard === 'callbot' || guard === 'bearer') {
 		const token = core.tokens.check(req.headers.authorization);
 		if (token !== 'valid') {
 			sendFail(res, token === 'expired' ? 'token_expired' : 'auth_invalid', 401);

@@ -1,5 +1,5 @@
 /**
- * OMI sandbox: a local stand-in for the OMI API (shared/omi-api.md) over real
+ * OMI sandbox: a local stand-in for the OMI API (docs/omi-api.md) over real
  * HTTP, so tests, benchmarks and demos run without an OMI account. Dev only.
  *
  *   const sandbox = await startSandbox({ port: 0, resultDelayMs: 50 });
@@ -11,6 +11,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 
 import { AlovoiceSandbox } from './alovoice';
+import { streamCallSpecs } from './callHistory';
 import { createControl, handleControlRequest } from './control';
 import { RECORDINGS_PATH, serveRecording } from './recordings';
 import { REQUEST_LOG_LIMIT, createState, type Core, type SandboxState } from './core';
@@ -143,6 +144,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	});
 	await listen(server, options.port ?? SANDBOX_DEFAULTS.port, host);
 	const { port } = server.address() as AddressInfo;
+
+	if (options.callsEveryMs !== undefined && options.callsEveryMs > 0) {
+		const everyMs = options.callsEveryMs;
+		void (async () => {
+			for (let tick = 0; await core.timers.sleep(everyMs); tick++) control.addCalls(streamCallSpecs(tick));
+		})();
+	}
 
 	let closing: Promise<void> | undefined;
 	const shutdown = async () => {

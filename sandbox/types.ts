@@ -40,6 +40,58 @@ export interface SandboxOptions {
 	 * documents show (with status_code -9999); 401 plays a server that refuses otherwise.
 	 */
 	keyErrorStatus?: number;
+	/** When set, a few finished calls join the call history this often (the demo's traffic). */
+	callsEveryMs?: number;
+}
+
+export type CallDirection = 'inbound' | 'outbound' | 'local';
+
+/** A call to put into the call history; every field is optional. */
+export interface CallSpec {
+	/** The call UUID (transaction_id); a random UUID by default. */
+	id?: string;
+	direction?: CallDirection;
+	/** Default true; an unanswered call has no talk time and no recording. */
+	answered?: boolean;
+	/** Default 45 to 165 s. */
+	talkSeconds?: number;
+	/** Default 8. */
+	ringSeconds?: number;
+	/** Epoch ms of the hang-up, default now; the start is worked back from it. */
+	endedAt?: number;
+	/** Default true (answered calls only). */
+	recording?: boolean;
+	/** The recording link appears this long after the hang-up, default 0. */
+	recordingAfterMs?: number;
+	/** The call appears in the search this long after the hang-up, default 0. */
+	appearAfterMs?: number;
+	/** One of 101-104 names a known agent; any other extension gets a made-up name. */
+	agentExtension?: string;
+	hotline?: string;
+	customerPhone?: string;
+	customerName?: string;
+	/** Makes it a callBot call of that session. */
+	autocallId?: string;
+}
+
+/** A call as the sandbox holds it (epoch ms times). */
+export interface SandboxCall {
+	id: string;
+	direction: CallDirection;
+	startedAt: number;
+	answeredAt: number | null;
+	endedAt: number;
+	talkSeconds: number;
+	agent: { extension: string; name: string; email: string };
+	customerName: string;
+	customerPhone: string;
+	hotline: string;
+	recording: boolean;
+	/** When the search starts to return it. */
+	visibleAt: number;
+	/** When its recording link appears (if it has a recording). */
+	recordingAt: number;
+	autocallId: string | null;
 }
 
 export type RegisterAnswer = 'envelope' | 'empty';
@@ -254,6 +306,8 @@ export interface SandboxStats {
 	tokensIssued: number;
 	uploads: number;
 	deliveries: number;
+	/** Call-history searches answered (one per page). */
+	callSearches: number;
 }
 
 /** Every getter returns a copy: callers cannot change the sandbox's state through it. */
@@ -271,6 +325,9 @@ export interface SandboxControl {
 	deliver(kind: DeliveryKind, trackingId: string, url?: string): Promise<DeliveryRecord>;
 	requests(): RequestLogEntry[];
 	sessions(): CallbotSession[];
+	/** Puts calls into the call history and returns them as stored. */
+	addCalls(specs: CallSpec[]): SandboxCall[];
+	calls(): SandboxCall[];
 	stats(): SandboxStats;
 }
 

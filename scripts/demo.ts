@@ -6,6 +6,7 @@
  * Ctrl-C, then stops all it started.
  *
  * Ports: DEMO_N8N_PORT (5678), DEMO_SANDBOX_PORT (3990), DEMO_SLACK_PORT (3991).
+ * DEMO_CALLS_EVERY_SECONDS (60): how often new calls join the sandbox's call history.
  */
 
 import { readdirSync } from 'node:fs';
@@ -26,6 +27,8 @@ const ports = {
 	sandbox: Number(process.env.DEMO_SANDBOX_PORT ?? 3990),
 	slack: Number(process.env.DEMO_SLACK_PORT ?? 3991),
 };
+
+const callsEverySeconds = Number(process.env.DEMO_CALLS_EVERY_SECONDS ?? 60);
 
 const OWNER: OwnerAccount = { email: 'demo@example.com', firstName: 'OMI', lastName: 'Demo', password: 'OmiDemo-2026' };
 
@@ -71,7 +74,8 @@ async function main(): Promise<void> {
 
 	try {
 		step(`Starting the OMI sandbox on 127.0.0.1:${ports.sandbox}`);
-		sandbox = await startSandbox({ port: ports.sandbox, resultDelayMs: 2000 });
+		// A few finished calls a minute in OMICall's call history, for the automatic QA workflow to pick up.
+		sandbox = await startSandbox({ port: ports.sandbox, resultDelayMs: 2000, callsEveryMs: callsEverySeconds * 1000 });
 		slack = await startSlackStandIn(ports.slack);
 		const slackUrl = `http://127.0.0.1:${ports.slack}/services/DEMO/DEMO/demo`;
 
@@ -104,6 +108,13 @@ ${names.map((name) => `    - ${name}`).join('\n')}
   Its fields are filled with a sample recording. The sandbox analyses the call and posts
   the result to the QA alert workflow; the staff score is 55, below 70, so the alert
   appears here in a few seconds. Then open the workflows in the editor to see each step.
+
+  Without clicking anything: the sandbox's call history gets a few finished calls every
+  ${callsEverySeconds} s (some unanswered, some without a recording, some whose recording comes late).
+  The workflow "OMI: analyze every answered call from OMICall automatically" picks up each
+  answered call with a recording and 20 s of talk, and has it analyzed; every low score
+  appears here as an alert naming the agent, the customer's phone and the call time.
+  The trigger checks every minute, so the first of these alerts comes within two minutes.
 
   The OMI sandbox answers on ${sandbox.url} (API key "${sandbox.apiKey}").
   With a real OMI key, open the credential "OMI sandbox", set Environment to Production and

@@ -109,6 +109,53 @@ describe('Alovoice › Call Analysis', () => {
 		expect(call.polls).toBeLessThan(8);
 	});
 
+	it('waits for several calls at the same time (Concurrency), keeping the input order', async () => {
+		const { n8n, credential } = setUp(sandbox());
+		const items = [{ callId: 'call-1001' }, { callId: 'call-1002' }];
+		const waitOptions = { ...quickWait, concurrency: 2 };
+
+		const result = await n8n.run(alovoiceWorkflow(items, analyzeAndWait('={{ $json.callId }}', { waitOptions }), credential));
+
+		expect(result.error).toBeUndefined();
+		expect(result.output('Alovoice').map((item) => [item.json.callId, item.json.ready, item.pairedItem])).toEqual([
+			['call-1001', true, { item: 0 }],
+			['call-1002', true, { item: 1 }],
+		]);
+		const paths = sandbox().control.requests().map((request) => request.path);
+		const lastPollOfFirst = paths.map((path) => path.endsWith('/call-1001')).lastIndexOf(true);
+		// The second call was sent while the first was still being waited for.
+		expect(paths.findIndex((path) => path.endsWith('/call-1002'))).toBeLessThan(lastPollOfFirst);
+	});
+
+	it.each([
+		['Analyze and Wait', analyzeAndWait('={{ $json.callId }}', { waitOptions: { pollIntervalSeconds: 30, maxWaitSeconds: 600 } })],
+		[
+			'Get Result with Wait Until Ready',
+			{ resource: 'callAnalysis', operation: 'getResult', callId: '={{ $json.callId }}', waitUntilReady: true, waitOptions: { pollIntervalSeconds: 30 } },
+		],
+	])('%s stops waiting, for every item, as soon as the execution is stopped', async (_operation, parameters) => {
+		sandbox().control.alovoice.setReadyAfterMs(null);
+		const { n8n, credential } = setUp(sandbox());
+		const items = [{ callId: 'call-1001' }, { callId: 'call-1002' }, { callId: 'call-1001' }];
+		// Sent before, so that Get Result finds the calls under analysis.
+		await n8n.run(alovoiceWorkflow(items, { resource: 'callAnalysis', operation: 'send', callId: '={{ $json.callId }}' }, credential));
+		const execution = n8n.start(alovoiceWorkflow(items, parameters, credential));
+		const polls = () => sandbox().control.requests().filter((request) => request.path.startsWith('/callgetairesult/')).length;
+		while (polls() === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+
+		const stoppedAt = Date.now();
+		execution.stop();
+		await execution.finished;
+		const tookMs = Date.now() - stoppedAt;
+		// A poll already on the wire when Stop was pressed may still reach the sandbox.
+		await new Promise((resolve) => setTimeout(resolve, 200));
+		const pollsWhenStopped = polls();
+		await new Promise((resolve) => setTimeout(resolve, 500));
+
+		expect(tookMs).toBeLessThan(3000);
+		expect(polls()).toBe(pollsWhenStopped);
+	});
+
 	it('gives a clear timeout error when the result never becomes ready', async () => {
 		sandbox().control.alovoice.setReadyAfterMs(null);
 		const { n8n, credential } = setUp(sandbox());

@@ -344,6 +344,20 @@ describe('OMI AI › Callbot Session', () => {
 			);
 			const phonesOf = (session: { body: Record<string, unknown> }) =>
 				(session.body.contact_info as IDataObject[]).map((contact) => contact.phone);
+			/** Three sessions of two contacts, in order, the n-th run's ID ending in -run<n> from the second on. */
+			const expectOneSessionPerBatch = (executionId: string) => {
+				const sessions = sandbox().control.sessions();
+				expect(sessions.map(phonesOf)).toEqual([
+					['0912000001', '0912000002'],
+					['0912000003', '0912000004'],
+					['0912000005', '0912000006'],
+				]);
+				expect(sessions.map((session) => session.body.ext_session_id)).toEqual([
+					`n8n-${executionId}-OMI AI`,
+					`n8n-${executionId}-OMI AI-run1`,
+					`n8n-${executionId}-OMI AI-run2`,
+				]);
+			};
 
 			it('starts one session per batch, each with its own default External Session ID', async () => {
 				const { n8n, credential } = setUp();
@@ -352,16 +366,7 @@ describe('OMI AI › Callbot Session', () => {
 
 				expect(result.error).toBeUndefined();
 				const sessions = sandbox().control.sessions();
-				expect(sessions.map(phonesOf)).toEqual([
-					['0912000001', '0912000002'],
-					['0912000003', '0912000004'],
-					['0912000005', '0912000006'],
-				]);
-				expect(sessions.map((session) => session.body.ext_session_id)).toEqual([
-					'n8n-exec-loop-OMI AI',
-					'n8n-exec-loop-OMI AI-run1',
-					'n8n-exec-loop-OMI AI-run2',
-				]);
+				expectOneSessionPerBatch('exec-loop');
 				const runs = result.run.data.resultData.runData['OMI AI'];
 				expect(runs.map((run) => run.data?.main?.[0]?.[0]?.json.ext_session_id)).toEqual(
 					sessions.map((session) => session.body.ext_session_id),
@@ -380,17 +385,7 @@ describe('OMI AI › Callbot Session', () => {
 
 				expect(result.error).toBeUndefined();
 				expect(sandbox().control.faults()[0].applied).toBe(1);
-				const sessions = sandbox().control.sessions();
-				expect(sessions.map(phonesOf)).toEqual([
-					['0912000001', '0912000002'],
-					['0912000003', '0912000004'],
-					['0912000005', '0912000006'],
-				]);
-				expect(sessions.map((session) => session.body.ext_session_id)).toEqual([
-					'n8n-exec-loop-retry-OMI AI',
-					'n8n-exec-loop-retry-OMI AI-run1',
-					'n8n-exec-loop-retry-OMI AI-run2',
-				]);
+				expectOneSessionPerBatch('exec-loop-retry');
 			});
 
 			it('gives each item of each run its own ID in One Session per Item mode', async () => {

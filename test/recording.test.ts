@@ -246,6 +246,7 @@ describe('OMI AI › Recording', () => {
 			'/calls/compressible.mp3': { path: recording.path, contentType: 'audio/mpeg', gzip: true },
 			'/calls/a%zz.mp3': { path: recording.path, contentType: 'audio/mpeg' },
 			'/calls/large.mp3': { path: large.path, contentType: 'audio/mpeg' },
+			'/calls/far-away.mp3': { path: large.path, contentType: 'audio/mpeg', bytesPerSecond: 4 * 1024 * 1024 },
 			'/calls/odd-disposition': {
 				path: recording.path,
 				contentType: 'audio/mpeg',
@@ -323,6 +324,27 @@ describe('OMI AI › Recording', () => {
 			const deadline = Date.now() + 3000;
 			while (server.openDownloads() > 0 && Date.now() < deadline) await new Promise((resolve) => setImmediate(resolve));
 			expect(server.openDownloads()).toBe(0);
+		});
+
+		it('stops the download and the upload as soon as the execution is stopped', async () => {
+			const { n8n, credential } = setUp();
+			const parameters = { ...transcribe, source: 'url', recordingUrl: `${server.url}/calls/far-away.mp3`, trackingId: 'stop-1' };
+			const execution = n8n.start(omiWorkflow([{}], parameters, credential));
+			const uploading = () => sandbox().control.requests().some((request) => request.path === '/api/ai/speech_to_text');
+			while (!uploading()) await new Promise((resolve) => setTimeout(resolve, 10));
+			await new Promise((resolve) => setTimeout(resolve, 300));
+
+			const stoppedAt = Date.now();
+			execution.stop();
+			await execution.finished;
+			const tookMs = Date.now() - stoppedAt;
+			const deadline = Date.now() + 2000;
+			while (server.openDownloads() > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+
+			// The 32 MB take 8 s to come from far away.
+			expect(tookMs).toBeLessThan(3000);
+			expect(server.openDownloads()).toBe(0);
+			expect(sandbox().control.uploads()).toEqual([]);
 		});
 
 		it('refuses a page that is not audio, and a link that does not work', async () => {

@@ -173,3 +173,40 @@ export function oursIntake(credential: Credential): WorkflowJson {
 export function webhookIntake(path: string): WorkflowJson {
 	return pipeline('bench: Webhook node intake', { ...webhook(path, 'onReceived'), name: INTAKE_NODE });
 }
+
+export const OMICALL_TRIGGER = 'n8n-nodes-omicall.omiCallTrigger';
+export const CALL_TRIGGER_NODE = 'OMICall Trigger';
+
+/** The OMICall Trigger alone, for the calls of one agent extension; with `startFrom` its activation emits the backlog. */
+export function callTriggerAlone(credential: Credential, extension: string, startFrom: string): WorkflowJson {
+	const trigger = n8nNode(CALL_TRIGGER_NODE, OMICALL_TRIGGER, 1, {
+		pollTimes: { item: [{ mode: 'everyHour' }] },
+		answeredOnly: false,
+		filters: { sipUsers: extension },
+		options: { startFrom },
+	});
+	trigger.credentials = { omiCallApi: credential };
+	return pipeline(`bench: OMICall Trigger backlog (${extension})`, trigger);
+}
+
+/** examples/omi-auto-qa.json's loop: the trigger every minute (n8n's shortest), then Analyze Call from the recording URL. */
+export function callTriggerToAnalyze(credential: Credential, extension: string): WorkflowJson {
+	const trigger = n8nNode(CALL_TRIGGER_NODE, OMICALL_TRIGGER, 1, {
+		pollTimes: { item: [{ mode: 'everyMinute' }] },
+		answeredOnly: true,
+		withRecordingOnly: true,
+		filters: { sipUsers: extension },
+		options: {},
+	});
+	trigger.credentials = { omiCallApi: credential };
+	const analyze = n8nNode(UPLOAD_NODE, OMI_AI, 1, {
+		resource: 'recording',
+		operation: 'analyzeCall',
+		source: 'url',
+		recordingUrl: '={{ $json.recordingUrl }}',
+		trackingId: '={{ $json.callId }}',
+		options: {},
+	});
+	analyze.credentials = { omiCallApi: credential };
+	return pipeline('bench: OMICall Trigger → Analyze Call', trigger, analyze);
+}

@@ -2,6 +2,8 @@
 
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -164,4 +166,30 @@ export async function submitForm(formUrl: string): Promise<{ status: number; tex
 	const authToken = /const authToken = '([^']*)'/.exec(html)?.[1];
 	const answer = await fetch(formUrl, { method: 'POST', body: form, headers: authToken ? { 'x-auth-token': authToken } : {} });
 	return { status: answer.status, text: await answer.text() };
+}
+
+export interface SlackCatcher {
+	url: string;
+	/** The JSON bodies received, in order. */
+	received: Array<Record<string, any>>;
+	close(): Promise<void>;
+}
+
+/** A local HTTP server standing in for Slack's incoming webhooks. */
+export async function startCatcher(): Promise<SlackCatcher> {
+	const received: Array<Record<string, any>> = [];
+	const server = http.createServer((request, response) => {
+		const chunks: Buffer[] = [];
+		request.on('data', (chunk: Buffer) => chunks.push(chunk));
+		request.on('end', () => {
+			received.push(JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}'));
+			response.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+		});
+	});
+	await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+	return {
+		url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/services/T000/B000/e2e`,
+		received,
+		close: () => new Promise<void>((done) => server.close(() => done())),
+	};
 }

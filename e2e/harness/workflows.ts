@@ -149,6 +149,37 @@ export const ACTION_PATHS = {
 /** The sandbox's script "Nhắc nợ khoản vay tiêu dùng", with variables customer_name, debt_amount, due_date, xung_ho. */
 export const SANDBOX_SCRIPT_ID = '66f1a2b3c4d5e6f708192a3b';
 
+/** Start of a campaign on the sandbox's script, one session for all items: `phone`, `name` and `debt` of each item. */
+export const startCampaign = (credentials: Credentials) =>
+	omi(
+		'Start Campaign',
+		{
+			resource: 'callbotSession',
+			operation: 'start',
+			mode: 'allItems',
+			scriptId: { __rl: true, mode: 'id', value: SANDBOX_SCRIPT_ID },
+			phone: '={{ $json.phone }}',
+			variables: {
+				mappingMode: 'defineBelow',
+				value: { customer_name: '={{ $json.name }}', debt_amount: '={{ $json.debt }}' },
+				matchingColumns: [],
+				schema: ['customer_name', 'debt_amount'].map((id) => ({
+					id,
+					displayName: id,
+					type: 'string',
+					required: false,
+					defaultMatch: false,
+					canBeUsedToMatch: false,
+					display: true,
+				})),
+				attemptToConvertTypes: false,
+				convertFieldsToString: true,
+			},
+			options: {},
+		},
+		credentials,
+	);
+
 export function actionWorkflows(credentials: Credentials): WorkflowJson[] {
 	return [
 		// Body: { path, trackingId }.
@@ -165,34 +196,7 @@ export function actionWorkflows(credentials: Credentials): WorkflowJson[] {
 		chain('e2e: start a campaign, count its calls and read its logs', [
 			webhookStart(ACTION_PATHS.campaign),
 			node('Contacts', 'n8n-nodes-base.splitOut', 1, { fieldToSplitOut: 'body.contacts', options: {} }),
-			omi(
-				'Start Campaign',
-				{
-					resource: 'callbotSession',
-					operation: 'start',
-					mode: 'allItems',
-					scriptId: { __rl: true, mode: 'id', value: SANDBOX_SCRIPT_ID },
-					phone: '={{ $json.phone }}',
-					variables: {
-						mappingMode: 'defineBelow',
-						value: { customer_name: '={{ $json.name }}', debt_amount: '={{ $json.debt }}' },
-						matchingColumns: [],
-						schema: ['customer_name', 'debt_amount'].map((id) => ({
-							id,
-							displayName: id,
-							type: 'string',
-							required: false,
-							defaultMatch: false,
-							canBeUsedToMatch: false,
-							display: true,
-						})),
-						attemptToConvertTypes: false,
-						convertFieldsToString: true,
-					},
-					options: {},
-				},
-				credentials,
-			),
+			startCampaign(credentials),
 			omi('Count Calls', { resource: 'callbotSession', operation: 'countCalls', autocallId: '={{ $json.autocall_id }}' }, credentials),
 			omi(
 				'Analyzed Logs',

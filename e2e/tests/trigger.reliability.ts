@@ -303,7 +303,7 @@ describe('reliability and security in n8n 2.x', () => {
 			expect(uploads.map((upload) => upload.trackingId).sort()).toEqual(recordings.map((recording) => recording.trackingId).sort());
 
 			// The token really did expire in the middle of Return All. OMI's AI endpoints take the API key
-			// alone (shared/omi-api.md), so the uploads go on untouched by it.
+			// alone (docs/omi-api.md), so the uploads go on untouched by it.
 			const refused = (path: string) => requests.filter((request) => request.path === path && request.status === 401).length;
 			expect(refused(LOGS_PATH)).toBeGreaterThan(0);
 			expect(refused('/api/ai/speech_to_text')).toBe(0);

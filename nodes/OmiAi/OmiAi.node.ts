@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import * as call from './actions/call';
 import * as callbotScript from './actions/callbotScript';
 import * as callbotSession from './actions/callbotSession';
 import * as recording from './actions/recording';
@@ -30,6 +31,7 @@ export class OmiAi implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				options: [
+					{ name: 'Call', value: 'call' },
 					{ name: 'Callbot Script', value: 'callbotScript' },
 					{ name: 'Callbot Session', value: 'callbotSession' },
 					{ name: 'Recording', value: 'recording' },
@@ -37,6 +39,7 @@ export class OmiAi implements INodeType {
 				],
 				default: 'recording',
 			},
+			...call.description,
 			...callbotScript.description,
 			...callbotSession.description,
 			...recording.description,

@@ -1,5 +1,5 @@
 import type { IDataObject, IDeduplicationOutput, IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
-import { sleepWithAbort } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
 
 import { isPlainObject } from '../shared/json';
 
@@ -160,15 +160,8 @@ export async function firstDeliveryStarted(scope: string, key: string): Promise<
 	if (!first || executionsRunElsewhere.has(scope)) return false;
 	const remainingMs = first.since + IN_FLIGHT_WAIT_MS - Date.now();
 	if (remainingMs <= 0) return false;
-	const timer = new AbortController();
-	const started = await Promise.race([
-		first.started.then(() => true),
-		sleepWithAbort(remainingMs, timer.signal).then(
-			() => false,
-			() => false,
-		),
-	]);
-	timer.abort();
+	// n8n 2.x's n8n-workflow has no sleepWithAbort: the timer runs out by itself, within those seconds.
+	const started = await Promise.race([first.started.then(() => true), sleep(remainingMs).then(() => false)]);
 	if (!started && !executionsRunHere.has(scope)) executionsRunElsewhere.add(scope);
 	return started;
 }

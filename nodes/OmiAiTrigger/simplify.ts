@@ -3,7 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { isPlainObject } from '../shared/json';
 
 /**
- * Turns the result bodies OMI posts (shared/omi-api.md §2) into flat items a
+ * Turns the result bodies OMI posts (docs/omi-api.md §2) into flat items a
  * workflow can test without a Code node. OMI does not document the inner
  * shapes, so every reader here accepts what it can and never throws; what it
  * cannot read it names in `warnings`, and the node then keeps the body in `raw`.

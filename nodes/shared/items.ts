@@ -37,6 +37,7 @@ export const isItemFailure = (value: unknown): value is ItemFailure =>
  * each item's result or its error, named after the item. Without Continue On
  * Fail the first failure stops it: no further item starts, and the failure of
  * the lowest item is thrown — the first bad item, whatever finished first.
+ * Nor does any item start once the execution is stopped.
  */
 export async function settleItems<T>(
 	context: IExecuteFunctions,
@@ -46,9 +47,11 @@ export async function settleItems<T>(
 ): Promise<Array<T | ItemFailure>> {
 	const settled: Array<T | ItemFailure> = new Array(count);
 	const failures: ItemFailure[] = [];
+	const stopped = context.getExecutionCancelSignal();
 	let next = 0;
 	const worker = async () => {
-		while (next < count && (failures.length === 0 || context.continueOnFail())) {
+		// A stopped execution starts no further item.
+		while (next < count && !stopped?.aborted && (failures.length === 0 || context.continueOnFail())) {
 			const itemIndex = next++;
 			try {
 				settled[itemIndex] = await perItem(itemIndex);

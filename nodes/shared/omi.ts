@@ -4,7 +4,7 @@ import { withoutTrailingSlash } from './url';
 
 /**
  * Facts about the OMI API that both the credential and the nodes rely on.
- * Source: shared/omi-api.md, section 1.
+ * Source: docs/omi-api.md, section 1.
  */
 
 export type OmiEnvironment = 'production' | 'staging' | 'custom';

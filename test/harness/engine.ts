@@ -95,19 +95,25 @@ export class TestN8n {
 		return new Workflow({ id, nodes, connections, active: false, nodeTypes: this.nodeTypes, settings });
 	}
 
-	async run({ nodes, connections, settings }: WorkflowJson, executionId?: string): Promise<RunResult> {
+	async run(json: WorkflowJson, executionId?: string): Promise<RunResult> {
+		return await this.start(json, executionId).finished;
+	}
+
+	/** Starts a workflow and gives what the editor's Stop button does: cancel the running execution. */
+	start({ nodes, connections, settings }: WorkflowJson, executionId?: string): { finished: Promise<RunResult>; stop: () => void } {
 		const workflow = this.workflow(nodes, connections, undefined, settings);
 		const workflowData = { id: workflow.id, name: 'test', nodes, connections } as unknown as IWorkflowBase;
 		const start = nodes.find((node) => node.type === TEST_ITEMS_TYPE);
-		const run = await new WorkflowExecute(this.additionalData(workflowData, executionId), 'manual').run(
-			workflow,
-			start,
-		);
-		return {
-			run,
-			error: run.data.resultData.error,
-			output: (nodeName) => run.data.resultData.runData[nodeName]?.[0]?.data?.main?.[0] ?? [],
-		};
+		const execution = new WorkflowExecute(this.additionalData(workflowData, executionId), 'manual').run(workflow, start);
+		const finished = (async (): Promise<RunResult> => {
+			const run = await execution;
+			return {
+				run,
+				error: run.data.resultData.error,
+				output: (nodeName) => run.data.resultData.runData[nodeName]?.[0]?.data?.main?.[0] ?? [],
+			};
+		})();
+		return { finished, stop: () => execution.cancel() };
 	}
 
 	/** Runs a node's listSearch method as the editor does when the user opens a "From list" picker. */

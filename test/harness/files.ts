@@ -47,7 +47,11 @@ export function makeEmptyFile(name: string): string {
  */
 export async function startFileServer(
 	/** `gzip`: compress for a client that accepts it, as web servers and CDNs do for audio too. */
-	files: Record<string, { path: string; contentType: string; chunked?: boolean; gzip?: boolean; disposition?: string }>,
+	/** `bytesPerSecond`: serve slowly, as a PBX far away does, so that a test can act mid-download. */
+	files: Record<
+		string,
+		{ path: string; contentType: string; chunked?: boolean; gzip?: boolean; disposition?: string; bytesPerSecond?: number }
+	>,
 ): Promise<{ url: string; downloads: () => number; openDownloads: () => number; close: () => Promise<void> }> {
 	let downloads = 0;
 	let openDownloads = 0;
@@ -75,7 +79,19 @@ export async function startFileServer(
 		if (file.disposition) headers['content-disposition'] = file.disposition;
 		if (!file.chunked) headers['content-length'] = String(statSync(file.path).size);
 		response.writeHead(200, headers);
-		createReadStream(file.path).pipe(response);
+		const source = createReadStream(file.path, { highWaterMark: 64 * 1024 });
+		response.once('close', () => source.destroy());
+		if (!file.bytesPerSecond) {
+			source.pipe(response);
+			return;
+		}
+		const pauseMs = ((64 * 1024) / file.bytesPerSecond) * 1000;
+		source.on('data', (chunk) => {
+			source.pause();
+			response.write(chunk);
+			setTimeout(() => source.resume(), pauseMs);
+		});
+		source.once('end', () => response.end());
 	});
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	const { port } = server.address() as AddressInfo;

@@ -15,6 +15,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { Alovoice } from '../../nodes/Alovoice/Alovoice.node';
 import { OmiAi } from '../../nodes/OmiAi/OmiAi.node';
 import { OmiAiTrigger } from '../../nodes/OmiAiTrigger/OmiAiTrigger.node';
+import { OmiCallTrigger } from '../../nodes/OmiCallTrigger/OmiCallTrigger.node';
 
 /** A file to attach to a test item as its `data` binary, read from disk as n8n's Read File node would. */
 export interface TestFile {
@@ -125,6 +126,7 @@ export const nodeTypeRegistry: Record<string, INodeType> = {
 	[TEST_LOOP_TYPE]: new TestLoop(),
 	'n8n-nodes-omicall.omiAi': new OmiAi(),
 	'n8n-nodes-omicall.omiAiTrigger': new OmiAiTrigger(),
+	'n8n-nodes-omicall.omiCallTrigger': new OmiCallTrigger(),
 	'n8n-nodes-omicall.alovoice': new Alovoice(),
 };
 

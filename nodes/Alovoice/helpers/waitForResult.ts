@@ -1,22 +1,26 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
-import { NodeOperationError, sleep } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { pauseUnlessStopped } from '../../shared/cancel';
 
 import type { AlovoiceResponse } from '../transport';
 import { alovoiceApiRequest } from '../transport';
 import { isReady } from './simplify';
 
 export interface WaitOptions {
+	concurrency?: number;
 	pollIntervalSeconds?: number;
 	backoffFactor?: number;
 	maxWaitSeconds?: number;
 }
 
-export const WAIT_DEFAULTS = { pollIntervalSeconds: 10, backoffFactor: 1.5, maxWaitSeconds: 600 } as const;
+export const WAIT_DEFAULTS = { concurrency: 5, pollIntervalSeconds: 10, backoffFactor: 1.5, maxWaitSeconds: 600 } as const;
 
 /**
  * Alovoice has no callback, so the result is polled: first at once, then
  * after the interval, each pause longer by the backoff factor, until the
- * answer holds a transcript or the maximum wait is used up.
+ * answer holds a transcript or the maximum wait is used up. Stopping the
+ * execution ends the wait at once.
  */
 export async function waitForResult(
 	this: IExecuteFunctions,
@@ -44,7 +48,7 @@ export async function waitForResult(
 				},
 			);
 		}
-		await sleep(Math.min(pauseMs, remainingMs));
+		await pauseUnlessStopped.call(this, Math.min(pauseMs, remainingMs), itemIndex);
 		pauseMs *= Math.max(1, backoffFactor);
 	}
 }

@@ -7,7 +7,7 @@ import { TOKEN_PLACEHOLDER, resolveAlovoiceBaseUrl } from './vendor';
 
 export const ALOVOICE_CREDENTIAL_TYPE = 'alovoiceApi';
 
-/** The two Alovoice endpoints (shared/omi-api.md §4.1 and §4.2). */
+/** The two Alovoice endpoints (docs/omi-api.md §4.1 and §4.2). */
 export type AlovoiceEndpoint = 'callsendai' | 'callgetairesult';
 
 /** What Alovoice puts under `answer`; `stalk` and `tags` only once the analysis is done. */
@@ -111,6 +111,7 @@ export async function alovoiceApiRequest(
 		url: `${baseUrl}/${endpoint}/${TOKEN_PLACEHOLDER}/${encodeURIComponent(callId)}`,
 		json: true,
 		timeout: DEFAULT_TIMEOUT_MS,
+		abortSignal: this.getExecutionCancelSignal(),
 		// Statuses are judged here, so that no HTTP-library error carrying the URL is ever created.
 		ignoreHttpStatusErrors: true,
 		returnFullResponse: true,

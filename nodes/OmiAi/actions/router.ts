@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import * as call from './call';
 import * as callbotScript from './callbotScript';
 import * as callbotSession from './callbotSession';
 import * as recording from './recording';
@@ -9,6 +10,7 @@ import * as webhook from './webhook';
 type Operation = (this: IExecuteFunctions, items: INodeExecutionData[]) => Promise<INodeExecutionData[]>;
 
 const operationsByResource: Record<string, Record<string, { execute: Operation }>> = {
+	call: call.operations,
 	callbotScript: callbotScript.operations,
 	callbotSession: callbotSession.operations,
 	recording: recording.operations,

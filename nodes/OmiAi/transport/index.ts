@@ -5,11 +5,13 @@ import type {
 	IHttpRequestMethods,
 	IHttpRequestOptions,
 	ILoadOptionsFunctions,
+	IPollFunctions,
 	IWebhookFunctions,
 	JsonObject,
 } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
+import { cancelSignalOf } from '../../shared/cancel';
 import type { FailureDetails as VendorFailure } from '../../shared/errors';
 import { describeNetworkError, vendorApiError } from '../../shared/errors';
 import { parseJsonObject } from '../../shared/json';
@@ -18,7 +20,7 @@ import { StreamedMultipartBody } from './multipart';
 
 export const OMI_CREDENTIAL_TYPE = 'omiCallApi';
 
-export type OmiContext = IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions | IWebhookFunctions;
+export type OmiContext = IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions | IWebhookFunctions | IPollFunctions;
 
 /** The AI endpoints and the callBot endpoints live on different hosts with different auth. */
 export type OmiApiFamily = 'ai' | 'callbot';
@@ -138,6 +140,8 @@ export async function omiApiRequestWithAnswer<T = unknown>(this: OmiContext, req
 		body: request.body,
 		json: true,
 		timeout: request.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+		// Stopping the execution ends the request, a 100 MB upload included.
+		abortSignal: cancelSignalOf(this),
 		// The redirect follower keeps a copy of every byte sent, to replay it
 		// after a redirect: with a streamed recording that is the whole file.
 		disableFollowRedirect: request.body instanceof StreamedMultipartBody,
@@ -175,7 +179,7 @@ export async function omiApiRequestWithAnswer<T = unknown>(this: OmiContext, req
 	return { payload: envelope.payload as T, answer: envelope as IDataObject };
 }
 
-/** One page of a paginated OMI list (shared/omi-api.md §3.5). */
+/** One page of a paginated OMI list (docs/omi-api.md §3.5). */
 interface OmiPage {
 	items?: IDataObject[];
 	has_next?: boolean;

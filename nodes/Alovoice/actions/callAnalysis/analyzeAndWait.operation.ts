@@ -5,7 +5,7 @@ import { mapItems } from '../../../shared/items';
 import { requiredTextParameter } from '../../../shared/parameters';
 import { alovoiceApiRequest } from '../../transport';
 import { callIdField, simplifyField, waitOptionsField } from './common.descriptions';
-import { getResult } from './result';
+import { getResult, waitConcurrency } from './result';
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['callAnalysis'], operation: ['analyzeAndWait'] } },
@@ -17,5 +17,5 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		const callId = requiredTextParameter.call(this, 'callId', 'Call ID', itemIndex);
 		await alovoiceApiRequest.call(this, 'callsendai', callId, itemIndex);
 		return await getResult.call(this, callId, itemIndex, true);
-	});
+	}, waitConcurrency.call(this));
 }

@@ -20,9 +20,9 @@ export const simplifyField: INodeProperties = {
 };
 
 /**
- * How long and how often to ask for the result, for every operation that
- * waits for it. The defaults are those of WAIT_DEFAULTS, which applies them
- * when an option is left out.
+ * How long and how often to ask for the result, and for how many calls at
+ * a time, for every operation that waits for it. The defaults are those of
+ * WAIT_DEFAULTS, which applies them when an option is left out.
  */
 export const waitOptionsField: INodeProperties = {
 	displayName: 'Wait Options',
@@ -38,6 +38,14 @@ export const waitOptionsField: INodeProperties = {
 			typeOptions: { minValue: 1, numberPrecision: 2 },
 			default: 1.5,
 			description: 'Each pause between two polls is this many times longer than the one before',
+		},
+		{
+			displayName: 'Concurrency',
+			name: 'concurrency',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 50 },
+			default: 5,
+			description: 'How many calls to wait for at the same time. The output keeps the input order.',
 		},
 		{
 			displayName: 'Max Wait (Seconds)',

@@ -4,7 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { mapItems } from '../../../shared/items';
 import { requiredTextParameter } from '../../../shared/parameters';
 import { callIdField, simplifyField, waitOptionsField } from './common.descriptions';
-import { getResult } from './result';
+import { getResult, waitConcurrency } from './result';
 
 const properties: INodeProperties[] = [
 	callIdField,
@@ -30,5 +30,5 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		const callId = requiredTextParameter.call(this, 'callId', 'Call ID', itemIndex);
 		const waitUntilReady = this.getNodeParameter('waitUntilReady', itemIndex, false) as boolean;
 		return await getResult.call(this, callId, itemIndex, waitUntilReady);
-	});
+	}, waitConcurrency.call(this));
 }

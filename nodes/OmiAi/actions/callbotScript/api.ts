@@ -3,7 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 import type { OmiContext } from '../../transport';
 import { omiApiRequest } from '../../transport';
 
-/** A script variable as OMI lists it (shared/omi-api.md §3.2). */
+/** A script variable as OMI lists it (docs/omi-api.md §3.2). */
 export interface OmiScriptVariable extends IDataObject {
 	field_code: string;
 	field_name: string;

@@ -4,7 +4,7 @@ import { BINARY_ENCODING, NodeOperationError } from 'n8n-workflow';
 import { decodedOrAsIs, httpUrlOf } from '../../../shared/url';
 import type { StreamedFile } from '../../transport/multipart';
 
-/** The formats OMI accepts (shared/omi-api.md §2.2), by extension and by MIME type. */
+/** The formats OMI accepts (docs/omi-api.md §2.2), by extension and by MIME type. */
 const CONTENT_TYPE_BY_EXTENSION: Record<string, string> = {
 	'.wav': 'audio/wav',
 	'.mp3': 'audio/mpeg',
@@ -169,6 +169,7 @@ export async function recordingFromUrl(
 				headers: { 'accept-encoding': 'identity' },
 				returnFullResponse: true,
 				timeout: timeoutMs,
+				abortSignal: this.getExecutionCancelSignal(),
 			})) as DownloadResponse;
 		} catch (error) {
 			const status = (error as { response?: { status?: number } }).response?.status;

@@ -7,7 +7,7 @@ import type { PhoneError } from './errorLinking';
 import { linkErrorsToItems } from './errorLinking';
 import { epochMs } from './sendTime';
 
-/** Where each option goes in OMI's body (shared/omi-api.md §3.1). */
+/** Where each option goes in OMI's body (docs/omi-api.md §3.1). */
 const OPTION_FIELDS = {
 	retries: 'num_retry',
 	callsPerBatch: 'num_per_call',
