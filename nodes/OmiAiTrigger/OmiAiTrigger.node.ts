@@ -10,6 +10,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { OMI_NODE_CREATOR_DESCRIPTION } from '../OmiAi/description';
 import { deliveryScope, markSeenLately, readResultBody, recordResults, resultKey, wasSeenLately } from './delivery';
 import { WEBHOOK_NAME, presentsToken, productionUrlOfTest, registerWithOmi } from './registration';
 import { TOKEN_QUERY_PARAMETER, redactToken } from './security';
@@ -77,7 +78,7 @@ export class OmiAiTrigger implements INodeType {
 		defaultVersion: 1.1,
 		subtitle:
 			'={{ $parameter["events"].length === 1 ? ($parameter["events"][0] === "callAnalysisCompleted" ? "Call analysis completed" : "Transcription completed") : "Transcriptions and call analyses" }}',
-		description: 'Starts the workflow when OMI finishes a transcription or a call analysis',
+		description: OMI_NODE_CREATOR_DESCRIPTION,
 		defaults: { name: 'OMI AI Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
