@@ -9,15 +9,9 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
-import {
-	OMI_HOSTS,
-	OMI_SUCCESS,
-	FORCE_RENEWAL_HEADER,
-	describeNetworkError,
-	describeOmiError,
-	redactSecrets,
-	resolveOmiUrls,
-} from '../nodes/OmiAi/transport/vendor';
+import { describeNetworkError } from '../nodes/shared/errors';
+import { OMI_HOSTS, OMI_SUCCESS, FORCE_RENEWAL_HEADER, describeOmiError, resolveOmiUrls } from '../nodes/shared/omi';
+import { redactSecrets } from '../nodes/shared/secrets';
 
 interface OmiAuthAnswer {
 	status_code?: number;

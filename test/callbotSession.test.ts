@@ -1,6 +1,10 @@
-import type { IDataObject, INodeParameters } from 'n8n-workflow';
+import { randomUUID } from 'node:crypto';
 
-import { omiWorkflow } from './harness/engine';
+import type { IDataObject, INodeCredentialsDetails, INodeParameters } from 'n8n-workflow';
+
+import type { WorkflowJson } from './harness/engine';
+import { OMI_NODE_TYPE, omiWorkflow } from './harness/engine';
+import { TEST_ITEMS_TYPE, TEST_LOOP_TYPE } from './harness/nodeTypes';
 import { n8nWithOmiCredential, useSandbox } from './harness/sandbox';
 
 /** "Nhắc nợ khoản vay tiêu dùng" in the sandbox: variables customer_name, debt_amount, due_date, xung_ho. */
@@ -42,6 +46,37 @@ const customers = [
 	{ phone: '0987.654.321', name: 'Trần Thị Bình', debt: '12.500.000', email: 'binh@example.com', crmId: 'crm-2' },
 	{ phone: '(090) 123-4567', name: 'Lê Hoàng Cường', debt: '800.000', crmId: 'crm-3' },
 ];
+
+/** Start, then Loop Over Items in batches of `batchSize`, each batch a campaign started by the OMI AI node. */
+function campaignPerBatch(
+	items: IDataObject[],
+	batchSize: number,
+	credential: INodeCredentialsDetails,
+	nodeSettings: IDataObject = {},
+): WorkflowJson {
+	const node = (name: string, type: string, parameters: INodeParameters, extra: IDataObject = {}) => ({
+		id: randomUUID(),
+		name,
+		type,
+		typeVersion: 1,
+		position: [0, 0] as [number, number],
+		parameters,
+		...extra,
+	});
+	return {
+		nodes: [
+			node('Start', TEST_ITEMS_TYPE, { items: JSON.stringify(items) }),
+			node('Loop Over Items', TEST_LOOP_TYPE, { batchSize }),
+			node('OMI AI', OMI_NODE_TYPE, startParameters(), { credentials: { omiCallApi: credential }, ...nodeSettings }),
+		],
+		connections: {
+			Start: { main: [[{ node: 'Loop Over Items', type: 'main', index: 0 }]] },
+			'Loop Over Items': { main: [[], [{ node: 'OMI AI', type: 'main', index: 0 }]] },
+			'OMI AI': { main: [[{ node: 'Loop Over Items', type: 'main', index: 0 }]] },
+		},
+		settings: { executionOrder: 'v1' },
+	};
+}
 
 describe('OMI AI › Callbot Session', () => {
 	const sandbox = useSandbox({ dncPhones: [DNC_PHONE] });
@@ -285,6 +320,134 @@ describe('OMI AI › Callbot Session', () => {
 			});
 		});
 
+		describe('inside Loop Over Items', () => {
+			const contacts = ['0912000001', '0912000002', '0912000003', '0912000004', '0912000005', '0912000006'].map(
+				(phone, index) => ({ phone, name: `Khách ${index + 1}` }),
+			);
+			const phonesOf = (session: { body: Record<string, unknown> }) =>
+				(session.body.contact_info as IDataObject[]).map((contact) => contact.phone);
+
+			it('starts one session per batch, each with its own default External Session ID', async () => {
+				const { n8n, credential } = setUp();
+
+				const result = await n8n.run(campaignPerBatch(contacts, 2, credential), 'exec-loop');
+
+				expect(result.error).toBeUndefined();
+				const sessions = sandbox().control.sessions();
+				expect(sessions.map(phonesOf)).toEqual([
+					['0912000001', '0912000002'],
+					['0912000003', '0912000004'],
+					['0912000005', '0912000006'],
+				]);
+				expect(sessions.map((session) => session.body.ext_session_id)).toEqual([
+					'n8n-exec-loop-OMI AI',
+					'n8n-exec-loop-OMI AI-run1',
+					'n8n-exec-loop-OMI AI-run2',
+				]);
+				const runs = result.run.data.resultData.runData['OMI AI'];
+				expect(runs.map((run) => run.data?.main?.[0]?.[0]?.json.ext_session_id)).toEqual(
+					sessions.map((session) => session.body.ext_session_id),
+				);
+			});
+
+			it('keeps the ID of a run when Retry On Fail repeats it, so a batch is started once', async () => {
+				const { n8n, credential } = setUp();
+				// The second batch's first attempt is refused before OMI records it.
+				sandbox().control.addFault({ path: EXECUTE_PATH, skip: 1, fault: { type: 'http', status: 502 } });
+
+				const result = await n8n.run(
+					campaignPerBatch(contacts, 2, credential, { retryOnFail: true, maxTries: 2, waitBetweenTries: 0 }),
+					'exec-loop-retry',
+				);
+
+				expect(result.error).toBeUndefined();
+				expect(sandbox().control.faults()[0].applied).toBe(1);
+				const sessions = sandbox().control.sessions();
+				expect(sessions.map(phonesOf)).toEqual([
+					['0912000001', '0912000002'],
+					['0912000003', '0912000004'],
+					['0912000005', '0912000006'],
+				]);
+				expect(sessions.map((session) => session.body.ext_session_id)).toEqual([
+					'n8n-exec-loop-retry-OMI AI',
+					'n8n-exec-loop-retry-OMI AI-run1',
+					'n8n-exec-loop-retry-OMI AI-run2',
+				]);
+			});
+
+			it('gives each item of each run its own ID in One Session per Item mode', async () => {
+				const { n8n, credential } = setUp();
+				const workflow = campaignPerBatch(contacts.slice(0, 4), 2, credential);
+				workflow.nodes[2].parameters.mode = 'eachItem';
+
+				const result = await n8n.run(workflow, 'exec-loop-each');
+
+				expect(result.error).toBeUndefined();
+				expect(sandbox().control.sessions().map((session) => session.body.ext_session_id)).toEqual([
+					'n8n-exec-loop-each-OMI AI-0',
+					'n8n-exec-loop-each-OMI AI-1',
+					'n8n-exec-loop-each-OMI AI-run1-0',
+					'n8n-exec-loop-each-OMI AI-run1-1',
+				]);
+			});
+		});
+
+		describe('Send At from an expression', () => {
+			const sendTimeOf = async (sendAt: string) => {
+				const { n8n, credential } = setUp();
+				const result = await n8n.run(omiWorkflow([customers[0]], startParameters({ options: { sendAt } }), credential));
+				return { error: result.error, sendTime: sandbox().control.sessions()[0]?.body.send_time };
+			};
+			const nineInHanoi = Date.UTC(2026, 0, 31, 2, 0);
+
+			it.each([
+				['epoch milliseconds', `={{ ${nineInHanoi} }}`],
+				['a Luxon DateTime', "={{ DateTime.fromISO('2026-01-31T09:00:00', { zone: 'Asia/Ho_Chi_Minh' }) }}"],
+				['a JavaScript Date', "={{ new Date('2026-01-31T02:00:00Z') }}"],
+			])('takes %s', async (_kind, sendAt) => {
+				const { error, sendTime } = await sendTimeOf(sendAt);
+
+				expect(error).toBeUndefined();
+				expect(sendTime).toBe(nineInHanoi);
+			});
+
+			it.each([
+				['an object', '={{ { at: 1 } }}'],
+				['true', '={{ true }}'],
+				['a number that is not a time', '={{ Infinity }}'],
+			])('refuses %s, naming the item', async (_kind, sendAt) => {
+				const { error, sendTime } = await sendTimeOf(sendAt);
+
+				expect(error?.message).toMatch(/^Send At .* is not a date and time \[item 0\]$/);
+				expect(sendTime).toBeUndefined();
+			});
+		});
+
+		describe('a field mapped to an object or a list', () => {
+			const refusalOf = async (parameters: INodeParameters, items: IDataObject[]) => {
+				const { n8n, credential } = setUp();
+				const result = await n8n.run(omiWorkflow(items, startParameters(parameters), credential));
+				return { message: result.error?.message, sessions: sandbox().control.sessions().length };
+			};
+			const items = [
+				{ phone: '0912345678', name: 'An', email: 'an@example.com', due: '31/01', contact: '0912345678' },
+				{ phone: '0987654321', name: 'Bình', email: { work: 'binh@example.com' }, due: ['31', '01'], contact: { mobile: '0987654321' } },
+			];
+
+			it.each([
+				['Email', { email: '={{ $json.email }}' }],
+				['Email', { email: '={{ ($json.email) }}' }],
+				['Script variable "due_date"', { variables: mappedVariables({ due_date: '={{ $json.due }}' }) }],
+				['Phone', { phone: '={{ $json.contact }}' }],
+			])('is refused with an error that names %s and the item, and nothing is started', async (field, parameters) => {
+				const { message, sessions } = await refusalOf(parameters, items);
+
+				expect(message).toContain(`${field} of item 1 is`);
+				expect(message).toMatch(/not text, a number or true\/false/);
+				expect(sessions).toBe(0);
+			});
+		});
+
 		describe('fields dragged from the input ({{ $json.field }}), which the node reads without the expression engine', () => {
 			// The same mappings, once as the editor writes a dragged field and once wrapped so that only
 			// n8n's expression engine can read them: the bodies must be the same.
@@ -324,8 +487,8 @@ describe('OMI AI › Callbot Session', () => {
 			it('sends what the expression engine would, whatever the values are', async () => {
 				const items: IDataObject[] = [
 					{ phone: 84912345678, contact: { email: 'an@example.com' }, 'crm id': 17, 'full name': 'An', debt: 5000000.5, due: { date: true } },
-					{ phone: '0987 654 321', contact: {}, 'crm id': '', 'full name': null, debt: 0, due: { date: ['31', '01'] } },
-					{ phone: ' (090) 123-4567 ', contact: { email: { nested: 'object' } }, 'full name': 'Cường', due: {} },
+					{ phone: '0987 654 321', contact: {}, 'crm id': '', 'full name': null, debt: 0, due: { date: false } },
+					{ phone: ' (090) 123-4567 ', contact: { email: ' ' }, 'full name': 'Cường', due: {} },
 				];
 
 				const direct = await sessionOf(items, asEditorWrites, 'direct');
@@ -340,12 +503,8 @@ describe('OMI AI › Callbot Session', () => {
 						ext_contact_code: '17',
 						mapping_variables: { customer_name: 'An', debt_amount: '5000000.5', due_date: 'true', xung_ho: 'anh An' },
 					},
-					{ phone: '0987654321', mapping_variables: { debt_amount: '0', due_date: '31,01', xung_ho: 'anh ' } },
-					{
-						phone: '0901234567',
-						email: '[object Object]',
-						mapping_variables: { customer_name: 'Cường', xung_ho: 'anh Cường' },
-					},
+					{ phone: '0987654321', mapping_variables: { debt_amount: '0', due_date: 'false', xung_ho: 'anh ' } },
+					{ phone: '0901234567', mapping_variables: { customer_name: 'Cường', xung_ho: 'anh Cường' } },
 				]);
 			});
 
@@ -436,6 +595,38 @@ describe('OMI AI › Callbot Session', () => {
 				{ page: '2', status: 200 },
 				{ page: '3', status: 200 },
 			]);
+		});
+
+		describe('when OMI does not page as documented', () => {
+			const pageAnswer = (ids: string[], extra: IDataObject = {}) =>
+				JSON.stringify({
+					status_code: 9999,
+					message: 'success',
+					payload: { items: ids.map((_id) => ({ _id, ref_uuid: 'session-logs-1' })), has_next: true, ...extra },
+				});
+
+			it('stops with a clear error when a page repeats the one before (OMI ignoring "page")', async () => {
+				const { n8n, credential } = setUp();
+				sandbox().control.addFault({ path: LOGS_PATH, times: 50, fault: { type: 'http', status: 200, body: pageAnswer(['a', 'b']) } });
+
+				const result = await n8n.run(omiWorkflow([{}], logParameters({ returnAll: true }), credential));
+
+				expect(result.error?.message).toBe('OMI sent page 2 with the same entries as page 1 [item 0]');
+				expect(result.error?.description).toContain('Return All');
+				expect(pagesFetched()).toHaveLength(2);
+			});
+
+			it('asks for no page past total_pages, even when has_next says there is one', async () => {
+				const { n8n, credential } = setUp();
+				sandbox().control.addFault({ path: LOGS_PATH, times: 1, fault: { type: 'http', status: 200, body: pageAnswer(['a'], { total_pages: 2 }) } });
+				sandbox().control.addFault({ path: LOGS_PATH, times: 50, fault: { type: 'http', status: 200, body: pageAnswer(['b'], { total_pages: 2 }) } });
+
+				const result = await n8n.run(omiWorkflow([{}], logParameters({ returnAll: true }), credential));
+
+				expect(result.error).toBeUndefined();
+				expect(result.output('OMI AI').map((log) => log.json._id)).toEqual(['a', 'b']);
+				expect(pagesFetched()).toHaveLength(2);
+			});
 		});
 
 		it('renews the token in the middle of Return All without skipping or repeating an entry', async () => {

@@ -1,6 +1,6 @@
 import type { IDataObject, IDeduplicationOutput, IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
 
-import { isPlainObject } from './simplify';
+import { isPlainObject } from '../shared/json';
 
 /** Far above any result OMI documents, far below what would strain n8n. */
 export const MAX_BODY_BYTES = 5 * 1024 * 1024;

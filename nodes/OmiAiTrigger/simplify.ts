@@ -1,5 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { isPlainObject } from '../shared/json';
+
 /**
  * Turns the result bodies OMI posts (shared/omi-api.md §2) into flat items a
  * workflow can test without a Code node. OMI does not document the inner
@@ -22,10 +24,6 @@ const ANALYSIS_FIELDS = [
 ];
 
 const TRANSCRIPTION_FIELDS = ['text', 'word_alignment', 'from', 'to'];
-
-export function isPlainObject(value: unknown): value is IDataObject {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** An analysis may carry text too, so its own fields decide first. */
 export function detectEvent(body: IDataObject): OmiResultEvent {

@@ -77,9 +77,52 @@ class TestItems implements INodeType {
 
 export const TEST_ITEMS_TYPE = 'test.items';
 
+/**
+ * Stands in for n8n's Loop Over Items (Split in Batches v3): the first run
+ * keeps its input and sends the first batch to the "loop" output; every run
+ * after it, fed back by the loop's last node, sends the next batch, and the
+ * run after the last batch puts every item that came back on "done".
+ */
+class TestLoop implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Test Loop',
+		name: 'testLoop',
+		group: ['transform'],
+		version: 1,
+		description: 'Loops over items in batches (test only)',
+		defaults: { name: 'Loop Over Items' },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
+		outputNames: ['done', 'loop'],
+		properties: [{ displayName: 'Batch Size', name: 'batchSize', type: 'number', default: 1 }],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const state = this.getContext('node') as { pending?: INodeExecutionData[]; returned?: INodeExecutionData[] };
+		const batchSize = this.getNodeParameter('batchSize', 0) as number;
+		const input = this.getInputData();
+		if (state.pending === undefined) {
+			state.pending = input.map((item, index) => ({ json: item.json, pairedItem: { item: index } }));
+			state.returned = [];
+		} else {
+			state.returned!.push(...input.map((item) => ({ json: item.json })));
+		}
+		if (state.pending.length === 0) {
+			const done = state.returned!.map((item, index) => ({ ...item, pairedItem: { item: index } }));
+			state.pending = undefined;
+			state.returned = undefined;
+			return [done, []];
+		}
+		return [[], state.pending.splice(0, batchSize)];
+	}
+}
+
+export const TEST_LOOP_TYPE = 'test.loop';
+
 /** The node types a test workflow can use, under the names n8n gives them. */
 export const nodeTypeRegistry: Record<string, INodeType> = {
 	[TEST_ITEMS_TYPE]: new TestItems(),
+	[TEST_LOOP_TYPE]: new TestLoop(),
 	'n8n-nodes-omicall.omiAi': new OmiAi(),
 	'n8n-nodes-omicall.omiAiTrigger': new OmiAiTrigger(),
 	'n8n-nodes-omicall.alovoice': new Alovoice(),

@@ -1,7 +1,9 @@
-import type { IDataObject, IExecuteFunctions, IHttpRequestOptions, IN8nHttpFullResponse, JsonObject } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n-workflow';
 
-import { describeNetworkError, redactSecrets, withoutTrailingSlash } from '../../OmiAi/transport/vendor';
+import type { FailureDetails } from '../../shared/errors';
+import { describeNetworkError, vendorApiError } from '../../shared/errors';
+import { parseJsonObject as parseJson } from '../../shared/json';
+import { withoutTrailingSlash } from '../../shared/url';
 import { ALOVOICE_DEFAULT_BASE_URL, TOKEN_PLACEHOLDER } from './vendor';
 
 export const ALOVOICE_CREDENTIAL_TYPE = 'alovoiceApi';
@@ -43,23 +45,6 @@ export interface AlovoiceResponse {
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
-
-interface FailureDetails {
-	message: string;
-	description: string;
-	httpCode?: string;
-}
-
-function parseJson(body: unknown): IDataObject | undefined {
-	if (body && typeof body === 'object' && !Array.isArray(body)) return body as IDataObject;
-	if (typeof body !== 'string') return undefined;
-	try {
-		const parsed: unknown = JSON.parse(body);
-		return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as IDataObject) : undefined;
-	} catch {
-		return undefined;
-	}
-}
 
 /** Alovoice's own reason, when its answer carries one. */
 function vendorReason(body: IDataObject | undefined): string | undefined {
@@ -119,13 +104,7 @@ export async function alovoiceApiRequest(
 	const token = String(credentials.token ?? '');
 	const secrets = [token, encodeURIComponent(token)];
 	const fail = (details: FailureDetails): never => {
-		const message = redactSecrets(details.message, secrets);
-		const description = redactSecrets(details.description, secrets);
-		throw new NodeApiError(
-			this.getNode(),
-			{ message, description, httpCode: details.httpCode ?? null } as JsonObject,
-			{ message, description, httpCode: details.httpCode, itemIndex },
-		);
+		throw vendorApiError(this.getNode(), details, secrets, itemIndex);
 	};
 
 	const options: IHttpRequestOptions = {

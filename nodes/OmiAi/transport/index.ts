@@ -10,16 +10,11 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
+import type { FailureDetails as VendorFailure } from '../../shared/errors';
+import { describeNetworkError, vendorApiError } from '../../shared/errors';
+import { parseJsonObject } from '../../shared/json';
+import { OMI_SUCCESS, OMI_TOKEN_REFUSED, FORCE_RENEWAL_HEADER, describeOmiError, resolveOmiUrls } from '../../shared/omi';
 import { StreamedMultipartBody } from './multipart';
-import {
-	OMI_SUCCESS,
-	OMI_TOKEN_REFUSED,
-	FORCE_RENEWAL_HEADER,
-	describeNetworkError,
-	describeOmiError,
-	redactSecrets,
-	resolveOmiUrls,
-} from './vendor';
 
 export const OMI_CREDENTIAL_TYPE = 'omiCallApi';
 
@@ -58,23 +53,9 @@ interface OmiEnvelope {
 
 const DEFAULT_TIMEOUT_MS = 60_000;
 
-function parseEnvelope(body: unknown): OmiEnvelope | undefined {
-	if (body && typeof body === 'object' && !Array.isArray(body)) return body as OmiEnvelope;
-	if (typeof body === 'string') {
-		try {
-			const parsed: unknown = JSON.parse(body);
-			if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as OmiEnvelope;
-		} catch {
-			return undefined;
-		}
-	}
-	return undefined;
-}
+const parseEnvelope = (body: unknown) => parseJsonObject(body) as OmiEnvelope | undefined;
 
-interface FailureDetails {
-	message: string;
-	description: string;
-	httpCode?: string;
+interface FailureDetails extends VendorFailure {
 	omiCode?: string;
 }
 
@@ -133,15 +114,7 @@ export async function omiApiRequest<T = unknown>(this: OmiContext, request: OmiR
 	const secrets = [String(credentials.apiKey ?? ''), String(credentials.accessToken ?? '')];
 	const describeCode = (code: string) => request.errorMessages?.[code] ?? describeOmiError(code);
 	const fail = (details: FailureDetails, extra: IDataObject = {}): never => {
-		const message = redactSecrets(details.message, secrets);
-		const description = redactSecrets(details.description, secrets);
-		// Built from plain data on purpose: the HTTP library's error object holds
-		// the request headers, and with them the API key.
-		throw new NodeApiError(
-			this.getNode(),
-			{ message, description, httpCode: details.httpCode ?? null, ...extra } as JsonObject,
-			{ message, description, httpCode: details.httpCode, itemIndex: request.itemIndex },
-		);
+		throw vendorApiError(this.getNode(), details, secrets, request.itemIndex, extra as JsonObject);
 	};
 
 	const options: IHttpRequestOptions = {
@@ -193,6 +166,7 @@ export async function omiApiRequest<T = unknown>(this: OmiContext, request: OmiR
 interface OmiPage {
 	items?: IDataObject[];
 	has_next?: boolean;
+	total_pages?: number;
 }
 
 /** OMI's documented default page size; its maximum is not documented. */
@@ -202,7 +176,9 @@ const OMI_PAGE_SIZE = 50;
  * Follows OMI's `page`/`size` pagination from the first page until OMI says
  * there is no next page, or until `limit` entries are collected. Each page
  * goes through `omiApiRequest`, so a token renewed mid-way costs one retry of
- * that page, not a restart.
+ * that page, not a restart. An answer that would make this loop for ever, a
+ * page that repeats the one before (OMI ignoring `page`), stops it with an
+ * error; no page past `total_pages` is asked for.
  */
 export async function omiApiRequestAllPages(
 	this: OmiContext,
@@ -211,14 +187,30 @@ export async function omiApiRequestAllPages(
 ): Promise<IDataObject[]> {
 	const size = limit === undefined ? OMI_PAGE_SIZE : Math.min(limit, OMI_PAGE_SIZE);
 	const entries: IDataObject[] = [];
+	let previousPage: string | undefined;
 	for (let page = 1; ; page++) {
 		const payload = (await omiApiRequest.call(this, { ...request, qs: { ...request.qs, page, size } })) as
 			| OmiPage
 			| undefined;
 		const pageEntries = payload?.items ?? [];
+		const thisPage = JSON.stringify(pageEntries);
+		if (thisPage === previousPage) {
+			throw new NodeApiError(
+				this.getNode(),
+				{ message: 'OMI sent the same page twice' },
+				{
+					message: `OMI sent page ${page} with the same entries as page ${page - 1}`,
+					description:
+						'OMI keeps saying there is a next page but does not move on to it, so Return All would never end. Turn Return All off and set a Limit, or ask OMI support about the paging of this endpoint.',
+					itemIndex: request.itemIndex,
+				},
+			);
+		}
+		previousPage = thisPage;
 		entries.push(...pageEntries);
 		if (limit !== undefined && entries.length >= limit) return entries.slice(0, limit);
 		// An empty page ends the loop too, in case OMI ever says has_next on the last page.
 		if (!payload?.has_next || pageEntries.length === 0) return entries;
+		if (typeof payload.total_pages === 'number' && page >= payload.total_pages) return entries;
 	}
 }

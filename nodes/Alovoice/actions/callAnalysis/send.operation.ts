@@ -1,8 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { mapItems } from '../../../OmiAi/helpers/items';
-import { requiredTextParameter } from '../../../OmiAi/helpers/parameters';
+import { mapItems } from '../../../shared/items';
+import { requiredTextParameter } from '../../../shared/parameters';
 import { simplifySend } from '../../helpers/simplify';
 import { alovoiceApiRequest } from '../../transport';
 import { callIdField } from './common.descriptions';

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { mapItems } from '../../helpers/items';
+import { mapItems } from '../../../shared/items';
 import { returnAllOrLimit } from '../common.descriptions';
 import type { OmiScript } from './api';
 import { listScripts } from './api';

@@ -1,8 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { mapItems } from '../../helpers/items';
-import { requiredTextParameter } from '../../helpers/parameters';
+import { mapItems } from '../../../shared/items';
+import { requiredTextParameter } from '../../../shared/parameters';
 import { omiApiRequest } from '../../transport';
 import { parsePhone } from './phone';
 

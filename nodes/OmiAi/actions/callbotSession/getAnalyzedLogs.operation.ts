@@ -1,8 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { mapItems } from '../../helpers/items';
-import { requiredTextParameter, textParameter } from '../../helpers/parameters';
+import { mapItems } from '../../../shared/items';
+import { requiredTextParameter, textParameter } from '../../../shared/parameters';
 import { omiApiRequestAllPages } from '../../transport';
 import { returnAllOrLimit } from '../common.descriptions';
 

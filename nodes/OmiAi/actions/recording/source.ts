@@ -1,6 +1,7 @@
 import type { IBinaryData, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { BINARY_ENCODING, NodeOperationError } from 'n8n-workflow';
 
+import { httpUrlOf } from '../../../shared/url';
 import type { StreamedFile } from '../../transport/multipart';
 
 /** The formats OMI accepts (shared/omi-api.md §2.2), by extension and by MIME type. */
@@ -140,12 +141,8 @@ function fileNameFromDisposition(disposition: string | undefined): string | unde
 }
 
 export function recordingUrlOf(this: IExecuteFunctions, itemIndex: number, recordingUrl: string): URL {
-	try {
-		const url = new URL(recordingUrl.trim());
-		if (['http:', 'https:'].includes(url.protocol)) return url;
-	} catch {
-		// Refused below, with what was received.
-	}
+	const url = httpUrlOf(recordingUrl);
+	if (url) return url;
 	throw new NodeOperationError(this.getNode(), `The recording URL of item ${itemIndex} is not a valid http(s) URL`, {
 		itemIndex,
 		description: `Received: "${recordingUrl}"`,

@@ -2,8 +2,8 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { NodeOperationError } from 'n8n-workflow';
 
 import { ItemParameters } from '../../helpers/itemParameters';
-import { isItemFailure, mapItems, settleItems } from '../../helpers/items';
-import { asText } from '../../helpers/parameters';
+import { isItemFailure, mapItems, settleItems } from '../../../shared/items';
+import { asText } from '../../../shared/parameters';
 import { omiApiRequest } from '../../transport';
 import { StreamedMultipartBody } from '../../transport/multipart';
 import type { Recording } from './source';

@@ -1,8 +1,9 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { mapItems } from '../../helpers/items';
-import { requiredTextParameter } from '../../helpers/parameters';
+import { mapItems } from '../../../shared/items';
+import { requiredTextParameter } from '../../../shared/parameters';
+import { httpUrlOf } from '../../../shared/url';
 import { omiApiRequest } from '../../transport';
 
 const properties: INodeProperties[] = [
@@ -29,18 +30,10 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-function isHttpUrl(text: string): boolean {
-	try {
-		return ['http:', 'https:'].includes(new URL(text).protocol);
-	} catch {
-		return false;
-	}
-}
-
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]) {
 	return await mapItems.call(this, items, async (itemIndex) => {
 		const url = requiredTextParameter.call(this, 'url', 'URL', itemIndex);
-		if (!isHttpUrl(url)) {
+		if (!httpUrlOf(url)) {
 			throw new NodeOperationError(this.getNode(), `"${url}" is not an http(s) URL`, {
 				itemIndex,
 				description: 'Enter the full address, starting with https:// or http://.',

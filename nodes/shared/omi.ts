@@ -1,0 +1,89 @@
+import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
+
+import { withoutTrailingSlash } from './url';
+
+/**
+ * Facts about the OMI API that both the credential and the nodes rely on.
+ * Source: shared/omi-api.md, section 1.
+ */
+
+export type OmiEnvironment = 'production' | 'staging' | 'custom';
+
+export const OMI_HOSTS: Record<Exclude<OmiEnvironment, 'custom'>, { baseUrl: string; aiBaseUrl: string }> = {
+	production: {
+		baseUrl: 'https://public-v1.omicall.com',
+		// OMI does not document the production AI host; this is the natural guess,
+		// and the credential lets the user override it.
+		aiBaseUrl: 'https://public-v1.omicrm.com',
+	},
+	staging: {
+		baseUrl: 'https://public-v1-stg.omicall.com',
+		aiBaseUrl: 'https://public-v1-stg.omicrm.com',
+	},
+};
+
+export const OMI_SUCCESS = 9999;
+
+/** Codes with which OMI refuses the access token rather than the API key. */
+export const OMI_TOKEN_REFUSED = ['token_expired', 'auth_invalid'];
+
+/**
+ * n8n renews an expirable credential only after an HTTP 401. OMI may refuse a
+ * token with HTTP 200 and `token_expired` instead; the transport then repeats
+ * the request with this marker, the credential swaps the stale token for one
+ * OMI is sure to answer with 401, and n8n's own renewal takes over. The marker
+ * never leaves n8n.
+ */
+export const FORCE_RENEWAL_HEADER = 'x-n8n-omi-force-renewal';
+
+export interface OmiUrls {
+	/** Host of /api/auth and the callBot endpoints. */
+	baseUrl: string;
+	/** Host of the /api/ai endpoints. */
+	aiBaseUrl: string;
+}
+
+export function resolveOmiUrls(credentials: ICredentialDataDecryptedObject): OmiUrls {
+	const environment = (credentials.environment as OmiEnvironment | undefined) ?? 'production';
+	if (environment === 'custom') {
+		return {
+			baseUrl: withoutTrailingSlash(String(credentials.baseUrl ?? '')),
+			aiBaseUrl: withoutTrailingSlash(String(credentials.aiBaseUrl ?? '')),
+		};
+	}
+	const hosts = OMI_HOSTS[environment];
+	const aiOverride = environment === 'production' ? String(credentials.productionAiBaseUrl ?? '') : '';
+	return {
+		baseUrl: hosts.baseUrl,
+		aiBaseUrl: withoutTrailingSlash(aiOverride || hosts.aiBaseUrl),
+	};
+}
+
+/** What to tell the user for each error code OMI is known to answer with. */
+const OMI_ERROR_HINTS: Record<string, string> = {
+	api_key_is_required:
+		'No API key was sent. Enter the API key from OMI (Account > Configuration > API management) in the OMI credential.',
+	api_key_invalid:
+		'OMI does not recognise this API key. Check that it was copied whole, has not been revoked, and belongs to the environment selected in the credential.',
+	request_body_required: 'OMI received an empty request body. Check that the node has the fields it needs.',
+	token_expired:
+		'The access token expired and could not be renewed. Run the workflow again; if it keeps failing, check the API key.',
+	auth_invalid:
+		'OMI did not accept the access token. Check the API key and the environment selected in the credential.',
+	limit_service: 'Your OMI plan does not include this service, or its limit is reached. Ask OMI to raise it.',
+	balance_is_not_enough: 'The OMI account balance is too low for this action. Top up the account and try again.',
+	rate_limit_exceeded:
+		'OMI is limiting the request rate. Lower the node\'s concurrency or add a Wait node, then try again.',
+	invalid_phone_number: 'OMI rejected a phone number as invalid.',
+	resource_not_found: 'OMI could not find what was asked for. Check the ID.',
+	permission_denied: 'The API key has no permission for this action. Check its rights in OMI.',
+};
+
+/** A readable sentence for an OMI error code, with the code kept for support tickets. */
+export function describeOmiError(code: string): { message: string; description: string } {
+	const hint = OMI_ERROR_HINTS[code];
+	return {
+		message: `OMI answered: ${code}`,
+		description: hint ?? 'OMI refused the request. The message above is OMI\'s own reason.',
+	};
+}
