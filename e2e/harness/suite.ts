@@ -1,6 +1,8 @@
 /** What the real-n8n suites share: the packed package, waiting, executions, and failure reports. */
 
 import { execFileSync } from 'node:child_process';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -164,4 +166,23 @@ export async function submitForm(formUrl: string): Promise<{ status: number; tex
 	const authToken = /const authToken = '([^']*)'/.exec(html)?.[1];
 	const answer = await fetch(formUrl, { method: 'POST', body: form, headers: authToken ? { 'x-auth-token': authToken } : {} });
 	return { status: answer.status, text: await answer.text() };
+}
+
+/** A local HTTP server standing in for Slack's incoming webhooks. */
+export async function startCatcher() {
+	const received: Array<Record<string, any>> = [];
+	const server = http.createServer((request, response) => {
+		const chunks: Buffer[] = [];
+		request.on('data', (chunk: Buffer) => chunks.push(chunk));
+		request.on('end', () => {
+			received.push(JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}'));
+			response.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+		});
+	});
+	await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+	return {
+		url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/services/T000/B000/e2e`,
+		received,
+		close: () => new Promise<void>((done) => server.close(() => done())),
+	};
 }

@@ -8,8 +8,6 @@
 
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -23,6 +21,7 @@ import {
 	outputOf,
 	packedTarball,
 	runWebhookWorkflow,
+	startCatcher,
 	stepsWithDiagnostics,
 	submitForm,
 	until,
@@ -34,25 +33,6 @@ const PACKAGE = 'n8n-nodes-omicall';
 const VERSIONS = (process.env.E2E_N8N_VERSIONS ?? '2,1').split(',').map((v) => v.trim()) as N8nVersion[];
 const EXAMPLE_FILES = readdirSync(join(ROOT, 'examples')).filter((name) => name.endsWith('.json'));
 const QA_ALERT = exampleName('omi-qa-alert.json');
-
-/** A local HTTP server standing in for Slack's incoming webhooks. */
-async function startCatcher() {
-	const received: Array<Record<string, any>> = [];
-	const server = http.createServer((request, response) => {
-		const chunks: Buffer[] = [];
-		request.on('data', (chunk: Buffer) => chunks.push(chunk));
-		request.on('end', () => {
-			received.push(JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}'));
-			response.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
-		});
-	});
-	await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-	return {
-		url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/services/T000/B000/e2e`,
-		received,
-		close: () => new Promise<void>((done) => server.close(() => done())),
-	};
-}
 
 describe.each(VERSIONS)('n8n %s.x', (version) => {
 	let n8n: N8nServer;

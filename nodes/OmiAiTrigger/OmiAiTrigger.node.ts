@@ -13,6 +13,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { OMI_NODE_CREATOR_DESCRIPTION } from '../OmiAi/description';
 import { deliveryScope, markSeenLately, readResultBody, recordResults, resultKey, wasSeenLately } from './delivery';
 import { WEBHOOK_NAME, presentsToken, productionUrlOfTest, registerWithOmi } from './registration';
+import { UNREACHABLE_IN_EDITOR, unreachableHost, unreachableUrlWarning } from './reachability';
 import { TOKEN_QUERY_PARAMETER, redactToken } from './security';
 import { type OmiResultEvent, detectEvent, simplifyResult, trackingIdOf } from './simplify';
 
@@ -83,6 +84,16 @@ export class OmiAiTrigger implements INodeType {
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'omiCallApi', required: true }],
+		hints: [
+			{
+				message:
+					"n8n's webhook URL is on this machine or a private network, which OMI cannot reach from the internet: OMI will never deliver results. Set n8n's WEBHOOK_URL environment variable to the public address of this n8n. (A local OMI sandbox still works.)",
+				type: 'warning',
+				location: 'ndv',
+				whenToDisplay: 'always',
+				displayCondition: UNREACHABLE_IN_EDITOR,
+			},
+		],
 		webhooks: [
 			{
 				name: WEBHOOK_NAME,
@@ -180,7 +191,15 @@ export class OmiAiTrigger implements INodeType {
 			},
 
 			async create(this: IHookFunctions): Promise<boolean> {
-				await registerWithOmi.call(this, this.getNodeWebhookUrl(WEBHOOK_NAME) as string);
+				const url = this.getNodeWebhookUrl(WEBHOOK_NAME) as string;
+				const host = unreachableHost(url);
+				if (host !== undefined) {
+					this.logger.warn(unreachableUrlWarning(url, host), {
+						workflowId: this.getWorkflow().id,
+						node: this.getNode().name,
+					});
+				}
+				await registerWithOmi.call(this, url);
 				return true;
 			},
 
