@@ -33,7 +33,7 @@ const EXAMPLE_FILES = ['alovoice-greeting-alert.json', 'omi-analyze-call.json', 
 
 // The sandbox's scripts (sandbox/fixtures.ts): one with variables, another with variables, one without.
 const DEBT_SCRIPT = { name: 'Nhắc nợ khoản vay tiêu dùng', variable: 'Số tiền nợ' };
-const APPOINTMENT_SCRIPT = { name: 'Xác nhận lịch hẹn khám bệnh' };
+const APPOINTMENT_SCRIPT = { name: 'Xác nhận lịch hẹn khám bệnh', variable: 'Thời gian hẹn' };
 const PROMOTION_SCRIPT = { name: 'Thông báo khuyến mãi tháng 12' };
 
 /** What the node panel must find for each search, by the entry's title. */
@@ -155,19 +155,18 @@ describe.each(VERSIONS)('the editor of n8n %s.x', (version) => {
 		const entry = page().getByTestId('node-creator').getByTestId('item-iterator-item').filter({ hasText: 'OMI AI' }).first();
 		await expect(entry.innerText()).resolves.toContain('Transcribe and analyze call recordings');
 		await entry.click();
-		const triggerActions = page().getByTestId('node-creator').getByTestId('node-creator-action-item');
-		await triggerActions.first().waitFor();
+		await page().getByTestId('node-creator').getByTestId('node-creator-action-item').first().waitFor();
 		await editor.shot('trigger-view-omi-ai-actions');
-		const triggers = (await triggerActions.allInnerTexts()).join('\n');
+		const triggers = await page().getByTestId('node-creator').innerText();
 		expect(triggers).toMatch(/call analysis completed/i);
 		expect(triggers).toMatch(/transcription completed/i);
 		await page().keyboard.press('Escape');
+		expect(triggers).not.toMatch(/One Session/i);
 
 		// "What happens next?": a step after a trigger.
 		const id = await createWorkflow(n8n, chain('editor: node panel', [node('Start here', 'n8n-nodes-base.manualTrigger', 1, {})]));
 		await openWorkflow(id);
-		await page().locator('[data-test-id="canvas-node"][data-node-name="Start here"]').click();
-		await page().keyboard.press('Tab');
+		await page().locator('[data-test-id="canvas-node"][data-node-name="Start here"]').getByTestId('canvas-handle-plus').click();
 		await page().getByTestId('node-creator').waitFor();
 		await checkSearches('next-step-view');
 
@@ -175,10 +174,9 @@ describe.each(VERSIONS)('the editor of n8n %s.x', (version) => {
 		const app = page().getByTestId('node-creator').getByTestId('item-iterator-item').filter({ hasText: 'OMI AI' }).first();
 		await expect(app.innerText()).resolves.toContain('Transcribe and analyze call recordings');
 		await app.click();
-		const actions = page().getByTestId('node-creator').getByTestId('node-creator-action-item');
-		await actions.first().waitFor();
+		await page().getByTestId('node-creator').getByTestId('node-creator-action-item').first().waitFor();
 		await editor.shot('next-step-view-omi-ai-actions');
-		const listed = (await actions.allInnerTexts()).join('\n');
+		const listed = await page().getByTestId('node-creator').innerText();
 		expect(listed).toContain('Start a callbot session');
 		expect(listed).toContain('Analyze a call recording');
 		expect(listed).not.toMatch(/One Session/i);
@@ -202,6 +200,9 @@ describe.each(VERSIONS)('the editor of n8n %s.x', (version) => {
 			await page().waitForTimeout(500);
 			await editor.shot(`operation-${entry.name}`);
 			expect({ node: entry.name, issues: await panel.getByTestId('parameter-issues').count() }).toEqual({ node: entry.name, issues: 0 });
+			if (entry.type.endsWith('.omiAiTrigger')) {
+				await expect(panel.innerText()).resolves.toMatch(/OMI cannot reach it[\s\S]*WEBHOOK_URL/);
+			}
 			await closeNode();
 		}
 	});
@@ -227,12 +228,13 @@ describe.each(VERSIONS)('the editor of n8n %s.x', (version) => {
 		]);
 		await openWorkflow(await createWorkflow(n8n, workflow));
 		const panel = await openNode('Start campaign');
-		await panel.getByText('Choose a script above').waitFor();
+		await panel.getByText('Choose a script above').scrollIntoViewIfNeeded();
 		await editor.shot('start-no-script');
 		await expectCalm('no script yet');
 
 		await pickScript(DEBT_SCRIPT.name);
 		await mapper().getByText(DEBT_SCRIPT.variable).waitFor();
+		await mapper().scrollIntoViewIfNeeded();
 		await editor.shot('start-script-picked');
 		await expect(mapper().innerText()).resolves.toContain('Script Variables');
 		await expectCalm('script picked');
@@ -257,23 +259,30 @@ describe.each(VERSIONS)('the editor of n8n %s.x', (version) => {
 		await mapper().getByText(DEBT_SCRIPT.variable).waitFor();
 
 		await pickScript(APPOINTMENT_SCRIPT.name);
-		await until('the appointment script\'s variables', async () =>
-			(await mapper().innerText()).includes(DEBT_SCRIPT.variable) ? undefined : true,
-		);
+		await mapper().getByText(APPOINTMENT_SCRIPT.variable).waitFor();
+		await mapper().scrollIntoViewIfNeeded();
 		await editor.shot('start-other-script');
-		expect(await mapper().locator('[data-test-id="mapping-fields-container"], input').count()).toBeGreaterThan(0);
+		expect(await mapper().innerText()).not.toContain(DEBT_SCRIPT.variable);
 
 		await pickScript(PROMOTION_SCRIPT.name);
 		await panel.getByText('has no variables').waitFor();
+		await mapper().scrollIntoViewIfNeeded();
 		await editor.shot('start-script-without-variables');
 		await expectCalm('script without variables');
 		await closeNode();
 	});
 
+	const exampleIds = new Map<string, string>();
+	async function importExample(file: string): Promise<ReturnType<typeof example>> {
+		const workflow = example(file, { credentials, slackUrl: catcher.url, sandboxUrl: sandbox.url });
+		if (!exampleIds.has(file)) exampleIds.set(file, await createWorkflow(n8n, workflow));
+		return workflow;
+	}
+
 	onlyOn2('opens every example without a warning', async () => {
 		for (const file of EXAMPLE_FILES) {
-			const workflow = example(file, { credentials, slackUrl: catcher.url, sandboxUrl: sandbox.url });
-			await openWorkflow(await createWorkflow(n8n, workflow));
+			const workflow = await importExample(file);
+			await openWorkflow(exampleIds.get(file) as string);
 			await page().getByTestId('zoom-to-fit').click();
 			await editor.shot(`example-${file}`);
 			expect({ file, issues: await page().getByTestId('node-issues').count() }).toEqual({ file, issues: 0 });
@@ -281,9 +290,13 @@ describe.each(VERSIONS)('the editor of n8n %s.x', (version) => {
 				const panel = await openNode(entry.name);
 				await page().waitForTimeout(1000);
 				await editor.shot(`example-${file}-${entry.name}`);
+				if (entry.parameters.variables !== undefined) {
+					await mapper().scrollIntoViewIfNeeded();
+					await editor.shot(`example-${file}-${entry.name}-variables`);
+					await expect(panel.getByTestId('rlc-input').first().inputValue()).resolves.toBe(DEBT_SCRIPT.name);
+				}
 				const text = await panel.innerText();
 				expect({ file, node: entry.name, text }).toEqual({ file, node: entry.name, text: expect.not.stringMatching(/outdated|Retry|not supported/i) });
-				if (entry.name === 'Start campaign') expect(text).toContain(DEBT_SCRIPT.name);
 				await closeNode();
 			}
 		}
@@ -319,13 +332,16 @@ describe.each(VERSIONS)('the editor of n8n %s.x', (version) => {
 
 	onlyOn2('the analyze form, submitted in the browser, leads to the QA alert', async () => {
 		for (const file of ['omi-qa-alert.json', 'omi-analyze-call.json']) {
-			await activateWorkflow(n8n, await createWorkflow(n8n, example(file, { credentials, slackUrl: catcher.url, sandboxUrl: sandbox.url })));
+			await importExample(file);
+			await activateWorkflow(n8n, exampleIds.get(file) as string);
 		}
 		catcher.received.length = 0;
-		await page().goto(`${n8n.baseUrl}/form/omi-analyze-call`);
-		await page().locator('button[type="submit"], #submit-btn').first().waitFor();
+		const formUrl = `${n8n.baseUrl}/form/omi-analyze-call`;
+		// n8n 2.x can answer 404 for a moment after activation.
+		await until('the form to be served', async () => ((await fetch(formUrl)).status === 200 ? true : undefined));
+		await page().goto(formUrl);
 		await editor.shot('analyze-form');
-		await page().locator('button[type="submit"], #submit-btn').first().click();
+		await page().locator('#submit-btn').click();
 		await until('the Slack alert', () => (catcher.received.length > 0 ? true : undefined), 60_000);
 		await editor.shot('analyze-form-submitted');
 		expect(catcher.received).toEqual([{ text: expect.stringMatching(/scored \d+\/100/) }]);

@@ -13,7 +13,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { OMI_NODE_CREATOR_DESCRIPTION } from '../OmiAi/description';
 import { deliveryScope, markSeenLately, readResultBody, recordResults, resultKey, wasSeenLately } from './delivery';
 import { WEBHOOK_NAME, presentsToken, productionUrlOfTest, registerWithOmi } from './registration';
-import { UNREACHABLE_IN_EDITOR, unreachableHost, unreachableUrlWarning } from './reachability';
+import { unreachableHost, unreachableUrlWarning } from './reachability';
 import { TOKEN_QUERY_PARAMETER, redactToken } from './security';
 import { type OmiResultEvent, detectEvent, simplifyResult, trackingIdOf } from './simplify';
 
@@ -84,16 +84,6 @@ export class OmiAiTrigger implements INodeType {
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'omiCallApi', required: true }],
-		hints: [
-			{
-				message:
-					"n8n's webhook URL is on this machine or a private network, which OMI cannot reach from the internet: OMI will never deliver results. Set n8n's WEBHOOK_URL environment variable to the public address of this n8n. (A local OMI sandbox still works.)",
-				type: 'warning',
-				location: 'ndv',
-				whenToDisplay: 'always',
-				displayCondition: UNREACHABLE_IN_EDITOR,
-			},
-		],
 		webhooks: [
 			{
 				name: WEBHOOK_NAME,
@@ -109,6 +99,14 @@ export class OmiAiTrigger implements INodeType {
 				displayName:
 					'OMI delivers the results of an account to one URL only. Activating this workflow, or listening for a test event, replaces the URL registered before, so keep one active OMI AI Trigger workflow per OMI account.',
 				name: 'oneUrlNotice',
+				type: 'notice',
+				default: '',
+			},
+			{
+				// n8n's panel cannot show a notice depending on the URL; activation logs a warning when it is so.
+				displayName:
+					"OMI posts its results to this trigger's production URL (Webhook URLs, above) from the internet. If that URL is on localhost, 127.x, [::1] or a private address (10.x, 172.16-31.x, 192.168.x), OMI cannot reach it: set n8n's WEBHOOK_URL environment variable to n8n's public address. Activating the workflow warns in n8n's log when the URL is such an address.",
+				name: 'reachableUrlNotice',
 				type: 'notice',
 				default: '',
 			},

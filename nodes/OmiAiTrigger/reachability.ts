@@ -30,10 +30,3 @@ export function unreachableHost(url: string): string | undefined {
 
 export const unreachableUrlWarning = (url: string, host: string) =>
 	`OMI AI Trigger: n8n's webhook URL ${url} points to ${host}, which OMI cannot reach from the internet, so OMI will never deliver results to it. Set n8n's WEBHOOK_URL environment variable to the public address of this n8n (e.g. https://n8n.example.com/) and activate the workflow again. Registering it anyway, for a local OMI sandbox.`;
-
-/**
- * The same test as an editor expression, over the webhook base URL the
- * editor knows ($execution.resumeUrl is <WEBHOOK_URL>webhook-waiting/...),
- * for the panel's hint. Kept beside LOCAL_HOST_PATTERNS so that both agree.
- */
-export const UNREACHABLE_IN_EDITOR = `={{ [${LOCAL_HOST_PATTERNS.map(String).join(', ')}].some((pattern) => pattern.test(String($execution.resumeUrl ?? '').replace(/^[a-z]+:\\/\\/(\\[[^\\]]+\\]|[^:/]+).*$/i, '$1'))) }}`;
