@@ -181,6 +181,12 @@ describe.each(VERSIONS)('the editor of n8n %s.x', (version) => {
 		const actions = await openOmiAiEntry('next-step-view');
 		expect(actions).toContain('Start a callbot session');
 		expect(actions).toContain('Analyze a call recording');
+
+		// The AI view, opened from "What happens next?".
+		await openWorkflow(id);
+		await page().locator('[data-test-id="canvas-node"][data-node-name="Start here"]').getByTestId('canvas-handle-plus').click();
+		await page().getByTestId('node-creator').getByText('AI', { exact: true }).first().click();
+		await checkSearches('ai-view');
 	});
 
 	onlyOn2('opens every operation of every node without an issue marker, each with a readable subtitle', async () => {
