@@ -3,7 +3,8 @@
  * OMI sandbox, a stand-in for Slack that prints what it receives, and a real
  * n8n 2.x with this package installed as a community package, an owner
  * login, credentials for the sandbox and the example workflows. Runs until
- * Ctrl-C, then stops all it started.
+ * Ctrl-C, SIGTERM, or until the process in DEMO_WATCH_PID (the `npm run demo`
+ * that demo.sh was started by) is gone, then stops all it started.
  *
  * Ports: DEMO_N8N_PORT (5678), DEMO_SANDBOX_PORT (3990), DEMO_SLACK_PORT (3991).
  * DEMO_CALLS_EVERY_SECONDS (60): how often new calls join the sandbox's call history.
@@ -69,8 +70,23 @@ async function main(): Promise<void> {
 		slack?.close();
 		process.exit(code);
 	};
+	// A closed terminal or a gone npm leaves nothing to print to; stopping must go on regardless.
+	process.stdout.on('error', () => undefined);
+	process.stderr.on('error', () => undefined);
 	process.on('SIGINT', () => void stop(0));
 	process.on('SIGTERM', () => void stop(0));
+	process.on('SIGHUP', () => void stop(0));
+	const watched = Number(process.env.DEMO_WATCH_PID);
+	if (Number.isInteger(watched) && watched > 1) {
+		const watch = setInterval(() => {
+			try {
+				process.kill(watched, 0);
+			} catch {
+				clearInterval(watch);
+				void stop(0);
+			}
+		}, 500);
+	}
 
 	try {
 		step(`Starting the OMI sandbox on 127.0.0.1:${ports.sandbox}`);

@@ -7,7 +7,7 @@ describe('OMI AI › Callbot Script', () => {
 	const setUp = () => n8nWithOmiCredential(sandbox());
 
 	describe('Get Many', () => {
-		it('returns every script with readable variables, each linked to its input item', async () => {
+		it('returns every script simplified by default: ID, name and each variable as code and label, each linked to its input item', async () => {
 			const { n8n, credential } = setUp();
 
 			const result = await n8n.run(
@@ -20,15 +20,33 @@ describe('OMI AI › Callbot Script', () => {
 			expect(scripts.some((script) => (script.json.variables as unknown[]).length > 0)).toBe(true);
 			for (const script of scripts) {
 				expect(script.pairedItem).toEqual({ item: 0 });
+				expect(Object.keys(script.json).sort()).toEqual(['id', 'name', 'variables']);
 				expect(typeof script.json.id).toBe('string');
 				expect(typeof script.json.name).toBe('string');
-				const variables = script.json.variables as Array<Record<string, unknown>>;
-				expect(Array.isArray(variables)).toBe(true);
-				for (const variable of variables) {
-					expect(variable).toEqual(
-						expect.objectContaining({ field_code: expect.any(String), field_name: expect.any(String) }),
-					);
+				for (const variable of script.json.variables as Array<Record<string, unknown>>) {
+					expect(Object.keys(variable).sort()).toEqual(['code', 'name']);
+					expect(variable.code).toEqual(expect.any(String));
+					// OMI leaves some variables unlabelled; the code stands in for the label.
+					expect(variable.name).toEqual(expect.stringMatching(/./));
 				}
+			}
+		});
+
+		it("gives OMI's whole script records with Simplify off", async () => {
+			const { n8n, credential } = setUp();
+
+			const result = await n8n.run(
+				omiWorkflow([{}], { resource: 'callbotScript', operation: 'getMany', returnAll: true, simplify: false }, credential),
+			);
+
+			expect(result.error).toBeUndefined();
+			const scripts = result.output('OMI AI');
+			const variables = scripts.flatMap((script) => script.json.variables as Array<Record<string, unknown>>);
+			expect(variables.length).toBeGreaterThan(0);
+			for (const variable of variables) {
+				expect(variable).toEqual(
+					expect.objectContaining({ field_code: expect.any(String), field_name: expect.any(String), is_dynamic_attribute: expect.anything() }),
+				);
 			}
 		});
 

@@ -102,6 +102,28 @@ describe('OMI AI Trigger', () => {
 			expect(url.searchParams.get('token')).toMatch(/^[A-Za-z0-9_-]{43}$/);
 		});
 
+		it("warns in the log when n8n's webhook URL is one OMI cannot reach, pointing to WEBHOOK_URL, and still activates", async () => {
+			const logs = captureLogs();
+			let registered: string;
+			try {
+				({ registered } = await activate());
+			} finally {
+				logs.restore();
+			}
+
+			// The harness's n8n listens on 127.0.0.1, as a local n8n does without WEBHOOK_URL.
+			expect(new URL(registered).hostname).toBe('127.0.0.1');
+			expect(logs.lines.join('\n')).toMatch(/warn OMI AI Trigger: n8n's webhook URL http:\/\/127\.0\.0\.1:\d+\/webhook\/\S+ points to 127\.0\.0\.1, which OMI cannot reach from the internet.*WEBHOOK_URL/);
+		});
+
+		it('knows which webhook hosts OMI cannot reach', async () => {
+			const { unreachableHost } = await import('../nodes/OmiAiTrigger/reachability');
+			const unreachable = ['http://localhost:5678/webhook/x', 'http://127.0.0.2/webhook/x', 'http://[::1]:5678/webhook/x', 'http://10.1.2.3/x', 'http://172.16.0.9/x', 'http://172.31.255.1/x', 'http://192.168.1.20:5678/x', 'http://169.254.1.1/x', 'http://[fd12:3456::1]/x', 'http://n8n.localhost/x'];
+			const reachable = ['https://n8n.example.com/webhook/x', 'https://203.0.113.7/webhook/x', 'http://172.32.0.1/x', 'http://11.0.0.1/x', 'https://[2001:db8::1]/x', 'https://localhost.example.com/x'];
+			for (const url of unreachable) expect({ url, host: unreachableHost(url) }).toEqual({ url, host: expect.any(String) });
+			for (const url of reachable) expect({ url, host: unreachableHost(url) }).toEqual({ url, host: undefined });
+		});
+
 		it('can be activated again without harm: the same URL is registered again', async () => {
 			const workflow = triggerWorkflow(credential);
 			const id = await server.activate(workflow);

@@ -128,7 +128,7 @@ export function freePort(): Promise<number> {
 	});
 }
 
-function portIsFree(port: number): Promise<boolean> {
+export function portIsFree(port: number): Promise<boolean> {
 	return new Promise((resolve) => {
 		const srv = net.createServer();
 		srv.once('error', () => resolve(false));

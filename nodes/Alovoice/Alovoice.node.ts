@@ -1,7 +1,20 @@
 import type { IExecuteFunctions, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
+import { operationSubtitle } from '../shared/subtitle';
 import * as callAnalysis from './actions/callAnalysis';
+
+const properties: INodeTypeDescription['properties'] = [
+	{
+		displayName: 'Resource',
+		name: 'resource',
+		type: 'options',
+		noDataExpression: true,
+		options: [{ name: 'Call Analysis', value: 'callAnalysis' }],
+		default: 'callAnalysis',
+	},
+	...callAnalysis.description,
+];
 
 export class Alovoice implements INodeType {
 	description: INodeTypeDescription = {
@@ -10,24 +23,14 @@ export class Alovoice implements INodeType {
 		icon: { light: 'file:../../icons/alovoice.svg', dark: 'file:../../icons/alovoice.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		subtitle: operationSubtitle(properties),
 		description: 'Transcribe recorded calls and check them against your rules with Alovoice speech analytics',
 		defaults: { name: 'Alovoice' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'alovoiceApi', required: true }],
-		properties: [
-			{
-				displayName: 'Resource',
-				name: 'resource',
-				type: 'options',
-				noDataExpression: true,
-				options: [{ name: 'Call Analysis', value: 'callAnalysis' }],
-				default: 'callAnalysis',
-			},
-			...callAnalysis.description,
-		],
+		properties,
 	};
 
 	async execute(this: IExecuteFunctions) {

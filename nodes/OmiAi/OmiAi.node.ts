@@ -6,9 +6,33 @@ import * as callbotScript from './actions/callbotScript';
 import * as callbotSession from './actions/callbotSession';
 import * as recording from './actions/recording';
 import { router } from './actions/router';
+import { OMI_NODE_CREATOR_DESCRIPTION } from './description';
 import * as webhook from './actions/webhook';
 import { searchScripts } from './methods/listSearch';
 import { getScriptVariables } from './methods/resourceMapping';
+import { operationSubtitle } from '../shared/subtitle';
+
+const properties: INodeTypeDescription['properties'] = [
+	{
+		displayName: 'Resource',
+		name: 'resource',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{ name: 'Call', value: 'call' },
+			{ name: 'Callbot Script', value: 'callbotScript' },
+			{ name: 'Callbot Session', value: 'callbotSession' },
+			{ name: 'Recording', value: 'recording' },
+			{ name: 'Webhook', value: 'webhook' },
+		],
+		default: 'recording',
+	},
+	...call.description,
+	...callbotScript.description,
+	...callbotSession.description,
+	...recording.description,
+	...webhook.description,
+];
 
 export class OmiAi implements INodeType {
 	description: INodeTypeDescription = {
@@ -17,34 +41,14 @@ export class OmiAi implements INodeType {
 		icon: { light: 'file:../../icons/omi.svg', dark: 'file:../../icons/omi.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Transcribe and analyze call recordings and run callBot campaigns with OMICall',
+		subtitle: operationSubtitle(properties),
+		description: OMI_NODE_CREATOR_DESCRIPTION,
 		defaults: { name: 'OMI AI' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'omiCallApi', required: true }],
-		properties: [
-			{
-				displayName: 'Resource',
-				name: 'resource',
-				type: 'options',
-				noDataExpression: true,
-				options: [
-					{ name: 'Call', value: 'call' },
-					{ name: 'Callbot Script', value: 'callbotScript' },
-					{ name: 'Callbot Session', value: 'callbotSession' },
-					{ name: 'Recording', value: 'recording' },
-					{ name: 'Webhook', value: 'webhook' },
-				],
-				default: 'recording',
-			},
-			...call.description,
-			...callbotScript.description,
-			...callbotSession.description,
-			...recording.description,
-			...webhook.description,
-		],
+		properties,
 	};
 
 	methods = { listSearch: { searchScripts }, resourceMapping: { getScriptVariables } };

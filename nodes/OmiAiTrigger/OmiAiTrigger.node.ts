@@ -10,6 +10,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { OMI_NODE_CREATOR_DESCRIPTION } from '../OmiAi/description';
 import {
 	deliveryScope,
 	firstDeliveryStarted,
@@ -21,6 +22,7 @@ import {
 	wasSeenLately,
 } from './delivery';
 import { WEBHOOK_NAME, presentsToken, productionUrlOfTest, registerWithOmi } from './registration';
+import { unreachableHost, unreachableUrlWarning } from './reachability';
 import { TOKEN_QUERY_PARAMETER, redactToken } from './security';
 import { type OmiResultEvent, detectEvent, simplifyResult, trackingIdOf } from './simplify';
 
@@ -86,7 +88,7 @@ export class OmiAiTrigger implements INodeType {
 		defaultVersion: 1.1,
 		subtitle:
 			'={{ $parameter["events"].length === 1 ? ($parameter["events"][0] === "callAnalysisCompleted" ? "Call analysis completed" : "Transcription completed") : "Transcriptions and call analyses" }}',
-		description: 'Starts the workflow when OMI finishes a transcription or a call analysis',
+		description: OMI_NODE_CREATOR_DESCRIPTION,
 		defaults: { name: 'OMI AI Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
@@ -106,6 +108,14 @@ export class OmiAiTrigger implements INodeType {
 				displayName:
 					'OMI delivers the results of an account to one URL only. Activating this workflow, or listening for a test event, replaces the URL registered before, so keep one active OMI AI Trigger workflow per OMI account.',
 				name: 'oneUrlNotice',
+				type: 'notice',
+				default: '',
+			},
+			{
+				// n8n's panel cannot show a notice depending on the URL; activation logs a warning when it is so.
+				displayName:
+					"OMI posts its results to this trigger's production URL (Webhook URLs, above) from the internet. If that URL is on localhost, 127.x, [::1] or a private address (10.x, 172.16-31.x, 192.168.x), OMI cannot reach it: set n8n's WEBHOOK_URL environment variable to n8n's public address. Activating the workflow warns in n8n's log when the URL is such an address.",
+				name: 'reachableUrlNotice',
 				type: 'notice',
 				default: '',
 			},
@@ -189,7 +199,15 @@ export class OmiAiTrigger implements INodeType {
 			},
 
 			async create(this: IHookFunctions): Promise<boolean> {
-				await registerWithOmi.call(this, this.getNodeWebhookUrl(WEBHOOK_NAME) as string);
+				const url = this.getNodeWebhookUrl(WEBHOOK_NAME) as string;
+				const host = unreachableHost(url);
+				if (host !== undefined) {
+					this.logger.warn(unreachableUrlWarning(url, host), {
+						workflowId: this.getWorkflow().id,
+						node: this.getNode().name,
+					});
+				}
+				await registerWithOmi.call(this, url);
 				return true;
 			},
 

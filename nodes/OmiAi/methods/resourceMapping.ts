@@ -5,7 +5,7 @@ import { getScript } from '../actions/callbotScript/api';
 /** The chosen script's variables, as the fields of Start's "Script Variables" mapper. */
 export async function getScriptVariables(this: ILoadOptionsFunctions): Promise<ResourceMapperFields> {
 	const scriptId = this.getNodeParameter('scriptId', '', { extractValue: true }) as string;
-	if (!scriptId) return { fields: [], emptyFieldsNotice: 'Choose a script first' };
+	if (!scriptId) return { fields: [], emptyFieldsNotice: 'Choose a script above to see its variables.' };
 	const script = await getScript.call(this, scriptId);
 	return {
 		fields: (script.variables ?? []).map((variable) => ({
@@ -17,6 +17,6 @@ export async function getScriptVariables(this: ILoadOptionsFunctions): Promise<R
 			canBeUsedToMatch: false,
 			display: true,
 		})),
-		emptyFieldsNotice: 'The script has no variables',
+		emptyFieldsNotice: `The script ${script.name ? `"${script.name}" ` : ''}has no variables: its calls need nothing more than the contact.`,
 	};
 }

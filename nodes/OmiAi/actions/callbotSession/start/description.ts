@@ -85,22 +85,37 @@ const properties: INodeProperties[] = [
 		description: "The contact's ID in your own system, e.g. a CRM ID",
 	},
 	{
+		displayName: "Choose a script above: its variables, such as the customer's name, then appear here to fill for each contact.",
+		name: 'variablesNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { scriptId: [''] } },
+	},
+	{
 		displayName: 'Script Variables',
 		name: 'variables',
 		type: 'resourceMapper',
 		noDataExpression: true,
 		default: { mappingMode: 'defineBelow', value: null },
 		description: "Values for the script's variables, such as the customer's name, for each contact",
+		// Shown once a script is chosen, so that n8n's editor loads the variables as it shows the
+		// mapper: when any parameter holds an expression it cannot resolve yet (such as Phone's
+		// {{ $json.phone }} before the input has run), the editor does not reload a shown mapper
+		// when the script changes (README, Callbot Session).
+		displayOptions: { hide: { scriptId: [''] } },
 		typeOptions: {
 			loadOptionsDependsOn: ['scriptId.value'],
 			resourceMapper: {
 				resourceMapperMethod: 'getScriptVariables',
 				mode: 'add',
+				valuesLabel: 'Script Variables',
 				fieldWords: { singular: 'variable', plural: 'variables' },
 				addAllFields: true,
 				multiKeyMatch: false,
-				supportAutoMap: true,
-				noFieldsError: 'The script has no variables',
+				// n8n's mode switch speaks of database columns ("Mapping Column Mode").
+				supportAutoMap: false,
+				// A script without variables is not an error: getScriptVariables says so calmly.
+				hideNoDataError: true,
 			},
 		},
 	},
