@@ -29,7 +29,7 @@ import { type Credentials, type WorkflowNode, SANDBOX_SCRIPT_ID, chain, example,
 const ROOT = resolve(__dirname, '..', '..');
 const VERSIONS = (process.env.E2E_N8N_VERSIONS ?? '2,1').split(',').map((v) => v.trim()) as N8nVersion[];
 const PACKAGE = 'n8n-nodes-omicall';
-const EXAMPLE_FILES = ['alovoice-greeting-alert.json', 'omi-analyze-call.json', 'omi-qa-alert.json', 'omi-transcribe-and-campaign.json'];
+const EXAMPLE_FILES = ['alovoice-greeting-alert.json', 'omi-analyze-call.json', 'omi-auto-qa.json', 'omi-qa-alert.json', 'omi-transcribe-and-campaign.json'];
 
 // The sandbox's scripts (sandbox/fixtures.ts): one with variables, another with variables, one without.
 const DEBT_SCRIPT = { name: 'Nhắc nợ khoản vay tiêu dùng', variable: 'Số tiền nợ' };
@@ -47,10 +47,18 @@ const SEARCHES: Array<{ term: string; finds: string[] }> = [
 	{ term: 'callbot', finds: ['OMI AI'] },
 ];
 
+/** What "What triggers this workflow?" must find besides: the polling trigger of the call history. */
+const TRIGGER_SEARCHES: Array<{ term: string; finds: string[] }> = [
+	{ term: 'omicall', finds: ['OMICall Trigger'] },
+	{ term: 'call history', finds: ['OMICall Trigger'] },
+];
+
 /** One node per operation, with what the operation requires filled in, and the subtitle it must show. */
 function everyOperation(credentials: Credentials): Array<{ entry: WorkflowNode; subtitle: string }> {
 	const script = { __rl: true, mode: 'list', value: SANDBOX_SCRIPT_ID, cachedResultName: DEBT_SCRIPT.name };
 	const omiOperations: Array<[string, Record<string, unknown>, string]> = [
+		['Get call', { resource: 'call', operation: 'get', callId: '0d4c7a3e-7b9f-4a51-9c1e-2f6b8d0a1c23' }, 'Get a call'],
+		['List calls', { resource: 'call', operation: 'getMany' }, 'Get many calls'],
 		['Get script', { resource: 'callbotScript', operation: 'get', scriptId: script }, 'Get a callbot script'],
 		['List scripts', { resource: 'callbotScript', operation: 'getMany' }, 'Get many callbot scripts'],
 		['Count calls', { resource: 'callbotSession', operation: 'countCalls', autocallId: 'a-1' }, 'Count the calls of a callbot session'],
@@ -69,6 +77,10 @@ function everyOperation(credentials: Credentials): Array<{ entry: WorkflowNode; 
 		{
 			entry: node('OMI trigger', `${PACKAGE}.omiAiTrigger`, 1.1, { events: ['callAnalysisCompleted'] }, { credentials: { omiCallApi: credentials.omi } }),
 			subtitle: 'Call analysis completed',
+		},
+		{
+			entry: node('Call trigger', `${PACKAGE}.omiCallTrigger`, 1, { answeredOnly: true }, { credentials: { omiCallApi: credentials.omi } }),
+			subtitle: 'Answered calls',
 		},
 		...omiOperations.map(([name, parameters, subtitle]) => ({ entry: omi(name, parameters, credentials), subtitle })),
 		...alovoiceOperations.map(([name, parameters, subtitle]) => ({
@@ -138,8 +150,8 @@ describe.each(VERSIONS)('the editor of n8n %s.x', (version) => {
 		return panelEntries();
 	}
 
-	async function checkSearches(view: string): Promise<void> {
-		for (const { term, finds } of SEARCHES) {
+	async function checkSearches(view: string, searches = SEARCHES): Promise<void> {
+		for (const { term, finds } of searches) {
 			const entries = await search(term);
 			await editor.shot(`${view}-search-${term}`);
 			expect({ term, entries: entries.filter((entry) => finds.includes(entry)) }).toEqual({ term, entries: expect.arrayContaining(finds) });
@@ -167,6 +179,7 @@ describe.each(VERSIONS)('the editor of n8n %s.x', (version) => {
 		await page().getByTestId('canvas-add-button').click();
 		await page().getByTestId('node-creator').waitFor();
 		await checkSearches('trigger-view');
+		await checkSearches('trigger-view', TRIGGER_SEARCHES);
 		// The trigger is listed under OMI AI, as n8n merges a trigger into the app of the same name.
 		const triggers = await openOmiAiEntry('trigger-view');
 		expect(triggers).toMatch(/call analysis completed/i);
