@@ -79,3 +79,36 @@ describe('the published package', () => {
 		}
 	});
 });
+
+describe('canvas subtitles', () => {
+	// The subtitle is an n8n expression over the node's parameters; evaluated here as the editor does.
+	const { Workflow } = require('n8n-workflow') as typeof import('n8n-workflow');
+	const nodeTypes = { getByName: () => undefined, getByNameAndVersion: () => undefined, getKnownTypes: () => ({}) };
+
+	function subtitleOf(subtitle: string, parameters: Record<string, string>): unknown {
+		const node = { id: '1', name: 'Node', type: 'x', typeVersion: 1, position: [0, 0] as [number, number], parameters };
+		const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes: nodeTypes as never });
+		return workflow.expression.getSimpleParameterValue(node, subtitle, 'manual', {});
+	}
+
+	it.each(['OmiAi/OmiAi', 'Alovoice/Alovoice'])('of %s name each operation of each resource by its action', (file) => {
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		const [NodeClass] = Object.values(require(join(root, 'dist/nodes', `${file}.node.js`))) as Array<new () => { description: any }>;
+		const { description } = new NodeClass();
+		const operations = description.properties.filter((property: any) => property.name === 'operation');
+		let checked = 0;
+		for (const property of operations) {
+			for (const resource of property.displayOptions.show.resource) {
+				for (const option of property.options) {
+					expect({ resource, operation: option.value, subtitle: subtitleOf(description.subtitle, { resource, operation: option.value }) }).toEqual({
+						resource,
+						operation: option.value,
+						subtitle: option.action,
+					});
+					checked++;
+				}
+			}
+		}
+		expect(checked).toBeGreaterThan(2);
+	});
+});
