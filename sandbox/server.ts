@@ -109,7 +109,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			alovoice.reset();
 		},
 		alovoice: alovoice.control,
+		openRecordingDownloads: () => openRecordingDownloads,
 	};
+	let openRecordingDownloads = 0;
 
 	async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
 		const started = Date.now();
@@ -123,7 +125,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		});
 
 		if (path === '/_sandbox' || path.startsWith('/_sandbox/')) return handleControlRequest(control, req, res, path);
-		if (RECORDINGS_PATH.test(path) && (method === 'GET' || method === 'HEAD')) return serveRecording(req, res, url);
+		if (RECORDINGS_PATH.test(path) && (method === 'GET' || method === 'HEAD')) {
+			openRecordingDownloads++;
+			res.once('close', () => openRecordingDownloads--);
+			return serveRecording(req, res, url);
+		}
 
 		const entry = logRequest(core.state, req, path, url);
 		res.on('finish', () => {

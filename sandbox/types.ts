@@ -338,7 +338,11 @@ export interface Sandbox {
 	apiKey: string;
 	alovoiceToken: string;
 	/** The Alovoice part is in-process only: the HTTP control API covers OMI. */
-	control: SandboxControl & { alovoice: AlovoiceControl };
+	control: SandboxControl & {
+		alovoice: AlovoiceControl;
+		/** Recording downloads (GET /recordings/…) whose connection is still open: one nobody reads stays open. */
+		openRecordingDownloads(): number;
+	};
 	/** Stops the server, cancels pending deliveries and timers, closes keep-alive sockets. */
 	close(): Promise<void>;
 }

@@ -60,7 +60,7 @@ const transcribeUrl = (path: string, credentials: Credentials) =>
 		),
 	]);
 
-/** Body: { callId }. Analyze and Wait, asking every 30 s. */
+/** Body: { callId }. Analyze and Wait, asking every 3 s. */
 const alovoiceWait = (path: string, credentials: Credentials) =>
 	chain('e2e: Alovoice wait', [
 		webhookAnsweringAtOnce(path),
@@ -68,7 +68,7 @@ const alovoiceWait = (path: string, credentials: Credentials) =>
 			'Alovoice',
 			'n8n-nodes-omicall.alovoice',
 			1,
-			{ resource: 'callAnalysis', operation: 'analyzeAndWait', callId: '={{ $json.body.callId }}', waitOptions: { pollIntervalSeconds: 30, maxWaitSeconds: 600 } },
+			{ resource: 'callAnalysis', operation: 'analyzeAndWait', callId: '={{ $json.body.callId }}', waitOptions: { pollIntervalSeconds: 3, backoffFactor: 1, maxWaitSeconds: 600 } },
 			{ credentials: { alovoiceApi: credentials.alovoice } },
 		),
 	]);
@@ -232,6 +232,7 @@ describe.each(VERSIONS)('n8n %s.x', (version) => {
 
 		expect(status).toBe('canceled');
 		expect(tookMs).toBeLessThan(10_000);
+		expect(sandbox.control.openRecordingDownloads()).toBe(0);
 		expect(sandbox.control.uploads()).toEqual([]);
 		expect(sandbox.control.requests().filter((request) => request.path === '/api/ai/speech_to_text')).toHaveLength(1);
 	}, 120_000);
@@ -246,7 +247,8 @@ describe.each(VERSIONS)('n8n %s.x', (version) => {
 
 		const { tookMs, status } = await stopAndTime(executionId);
 		const pollsWhenStopped = polls();
-		await new Promise((done) => setTimeout(done, 2000));
+		// Longer than the pause between two polls: a wait that went on after Stop would poll again.
+		await new Promise((done) => setTimeout(done, 5000));
 
 		expect(status).toBe('canceled');
 		expect(tookMs).toBeLessThan(10_000);
