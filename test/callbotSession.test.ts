@@ -262,13 +262,14 @@ describe('OMI AI › Callbot Session', () => {
 			]);
 		});
 
-		it('says which item has no phone number', async () => {
+		it("reads the item's phone field while Phone is left empty, and says which item has none", async () => {
 			const { n8n, credential } = setUp();
+			expect(startParameters().phone).toBeUndefined();
 
-			const result = await n8n.run(omiWorkflow([customers[0], { name: 'Không có số' }], startParameters(), credential));
+			const result = await n8n.run(omiWorkflow([customers[0], { mobile: '0912345678', name: 'Không có số' }], startParameters(), credential));
 
 			expect(result.error?.message).toBe('No phone number [item 1]');
-			expect(result.error?.description).toContain('Map the Phone field');
+			expect(result.error?.description).toContain('Give the input item a phone field');
 			expect(requestsTo(EXECUTE_PATH)).toHaveLength(0);
 		});
 

@@ -239,8 +239,8 @@ describe.each(VERSIONS)('the editor of n8n %s.x', (version) => {
 		expect({ what, text }).toEqual({ what, text: expect.not.stringMatching(/Retry|Choose a script first|Mapping Column Mode|Values to Send/) });
 	}
 
-	step('Start: a new node asks for a script calmly, and picking one shows its variables without Retry', async () => {
-		// A Start step after a trigger that has not run: Phone's {{ $json.phone }} cannot be evaluated yet.
+	step('Start: a new node asks for a script calmly, picking one shows its variables without Retry, and picking another replaces them', async () => {
+		// A Start step after a trigger that has not run, as a user adds it.
 		const workflow = chain('editor: Start, new', [
 			node('When clicked', 'n8n-nodes-base.manualTrigger', 1, {}),
 			omi('Start campaign', { resource: 'callbotSession', operation: 'start' }, credentials),
@@ -257,19 +257,25 @@ describe.each(VERSIONS)('the editor of n8n %s.x', (version) => {
 		await editor.shot('start-script-picked');
 		await expect(mapper().innerText()).resolves.toContain('Script Variables');
 		await expectCalm('script picked');
+
+		await pickScript(APPOINTMENT_SCRIPT.name);
+		await mapper().getByText(APPOINTMENT_SCRIPT.variable).waitFor();
+		await mapper().scrollIntoViewIfNeeded();
+		await editor.shot('start-new-node-other-script');
+		expect(await mapper().innerText()).not.toContain(DEBT_SCRIPT.variable);
 		await closeNode();
 	});
 
-	step('Start: with the input run, picking another script replaces the variables, and a script without any says so calmly', async () => {
+	step('Start: with a mapped field and the input run, picking another script replaces the variables, and a script without any says so calmly', async () => {
 		const workflow = chain('editor: Start, input ran', [
 			node('When clicked', 'n8n-nodes-base.manualTrigger', 1, {}),
-			omi('Start campaign', { resource: 'callbotSession', operation: 'start' }, credentials),
+			omi('Start campaign', { resource: 'callbotSession', operation: 'start', phone: '={{ $json.mobile }}' }, credentials),
 		]);
-		// Pinned data stands for a run of the trigger: the editor evaluates {{ $json.phone }} against it.
+		// Pinned data stands for a run of the trigger: the editor evaluates {{ $json.mobile }} against it.
 		const created = await n8n.rest<{ data: { id: string } }>('POST', '/rest/workflows', {
 			...workflow,
 			active: false,
-			pinData: { 'When clicked': [{ json: { phone: '0912345678', name: 'An' } }] },
+			pinData: { 'When clicked': [{ json: { mobile: '0912345678', name: 'An' } }] },
 		});
 		if (!created.ok) throw new Error(`POST /rest/workflows: HTTP ${created.status} ${JSON.stringify(created.body)}`);
 		const id = created.body.data.id;

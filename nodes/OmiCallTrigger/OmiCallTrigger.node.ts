@@ -18,7 +18,7 @@ import {
 	searchCalls,
 	talkSecondsOf,
 } from '../OmiAi/actions/call/history';
-import { asText } from '../OmiAi/helpers/parameters';
+import { asText } from '../shared/parameters';
 import { epochMsInZone } from '../OmiAi/helpers/time';
 import { type CallCursor, advanceCursor, searchFrom } from './cursor';
 

@@ -1,8 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { mapItems } from '../../helpers/items';
-import { requiredTextParameter } from '../../helpers/parameters';
+import { mapItems } from '../../../shared/items';
+import { requiredTextParameter } from '../../../shared/parameters';
 import { presentCall, simplifyProperty } from './common';
 import { callIdOf, searchCalls } from './history';
 

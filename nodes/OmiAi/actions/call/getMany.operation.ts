@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { mapItems } from '../../helpers/items';
-import { asText } from '../../helpers/parameters';
+import { mapItems } from '../../../shared/items';
+import { asText } from '../../../shared/parameters';
 import { epochMsInZone } from '../../helpers/time';
 import { returnAllOrLimit } from '../common.descriptions';
 import { callFilterFields, presentCall, searchFilterOf, simplifyProperty } from './common';

@@ -22,7 +22,7 @@ export function parsePhone(node: INode, raw: unknown): string {
 	const text = raw === undefined || raw === null ? '' : String(raw).trim();
 	if (text === '') {
 		throw new NodeOperationError(node, 'No phone number', {
-			description: 'Map the Phone field to the field that holds the number, e.g. {{ $json.phone }}.',
+			description: "Give the input item a phone field, or map the Phone parameter to the field that holds the number, e.g. {{ $json.mobile }}.",
 		});
 	}
 	const phone = normalisePhone(text);

@@ -19,7 +19,8 @@ export function readContact(
 ): Contact {
 	const text = (name: string, field: string) =>
 		scalarText(parameters.node, parameters.value(name, item, itemIndex), field, itemIndex).trim();
-	const info: IDataObject = { phone: parsePhone(parameters.node, text('phone', 'Phone')) };
+	const phone = text('phone', 'Phone') || scalarText(parameters.node, item.json.phone, 'The phone field', itemIndex).trim();
+	const info: IDataObject = { phone: parsePhone(parameters.node, phone) };
 	const email = text('email', 'Email');
 	if (email) info.email = email;
 	const externalCode = text('externalContactCode', 'External Contact Code');

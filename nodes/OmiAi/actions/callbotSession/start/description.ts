@@ -65,9 +65,12 @@ const properties: INodeProperties[] = [
 		displayName: 'Phone',
 		name: 'phone',
 		type: 'string',
-		default: '={{ $json.phone }}',
+		// Empty rather than {{ $json.phone }}: the editor evaluates every parameter to load the Script
+		// Variables, and an expression over an input that has not run yet stops that load.
+		default: '',
+		placeholder: "Empty: the item's phone field",
 		description:
-			'The number to call, from the input item. +84 and 84 become 0; spaces, dots, dashes and parentheses are removed.',
+			"The number to call. Leave empty to use the input item's <code>phone</code> field. +84 and 84 become 0; spaces, dots, dashes and parentheses are removed.",
 	},
 	{
 		displayName: 'Email',
@@ -99,9 +102,9 @@ const properties: INodeProperties[] = [
 		default: { mappingMode: 'defineBelow', value: null },
 		description: "Values for the script's variables, such as the customer's name, for each contact",
 		// Shown once a script is chosen, so that n8n's editor loads the variables as it shows the
-		// mapper: when any parameter holds an expression it cannot resolve yet (such as Phone's
-		// {{ $json.phone }} before the input has run), the editor does not reload a shown mapper
-		// when the script changes (README, Callbot Session).
+		// mapper: when any parameter holds an expression it cannot resolve yet (one over an input
+		// that has not run), the editor does not reload a shown mapper when the script changes
+		// (README, Callbot Session).
 		displayOptions: { hide: { scriptId: [''] } },
 		typeOptions: {
 			loadOptionsDependsOn: ['scriptId.value'],

@@ -1,2 +1,0 @@
-// Moved to nodes/shared, which both vendors' nodes use.
-export * from '../../shared/items';
