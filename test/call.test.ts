@@ -117,6 +117,21 @@ describe('OMI AI › Call', () => {
 		]);
 	});
 
+	it('reads the credential once for a run of pages, besides the one read of n8n per request', async () => {
+		const { n8n, credential } = n8nWithOmiCredential(sandbox());
+		sandbox().control.addCalls(Array.from({ length: 240 }, (_, i) => ({ endedAt: Date.now() - i * 500, agentExtension: '102' })));
+		const decryptions = () => n8n.credentials.decryptions.get(credential.id as string) ?? 0;
+		const before = decryptions();
+
+		const result = await n8n.run(
+			omiWorkflow([{}], { resource: 'call', operation: 'getMany', returnAll: true, filters: { sipUsers: '102' } }, credential),
+		);
+
+		expect(result.output('OMI AI')).toHaveLength(240);
+		// Five pages: five reads by httpRequestWithAuthentication, and one by the transport (was ten).
+		expect(decryptions() - before).toBe(6);
+	});
+
 	it('Get Many stops at the limit and passes time range, directions, hotlines and phones to OMI', async () => {
 		const { n8n, credential } = n8nWithOmiCredential(sandbox());
 		const [match] = sandbox().control.addCalls([

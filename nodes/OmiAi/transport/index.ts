@@ -1,4 +1,5 @@
 import type {
+	ICredentialDataDecryptedObject,
 	IDataObject,
 	IExecuteFunctions,
 	IHookFunctions,
@@ -120,15 +121,39 @@ export async function omiApiRequest<T = unknown>(this: OmiContext, request: OmiR
 	return (await omiApiRequestWithAnswer.call(this, request)).payload as T;
 }
 
+/**
+ * The credential as this context read it in the last half minute. n8n 2.x
+ * decrypts a credential in an expression isolate, tens of milliseconds each
+ * time, and httpRequestWithAuthentication decrypts it again for every request
+ * anyway: reading it once for a run of requests (a poll of a long call
+ * history, Return All) halves that cost. A poll context lives as long as the
+ * activation, hence the short life, so that an edited credential's hosts are
+ * used soon; the secrets to redact are read again on every failure.
+ */
+const CREDENTIALS_KEPT_MS = 30_000;
+const recentCredentials = new WeakMap<OmiContext, { readAt: number; credentials: Promise<ICredentialDataDecryptedObject> }>();
+
+function recentCredentialsOf(context: OmiContext): Promise<ICredentialDataDecryptedObject> {
+	const kept = recentCredentials.get(context);
+	if (kept && Date.now() - kept.readAt < CREDENTIALS_KEPT_MS) return kept.credentials;
+	const credentials = context.getCredentials(OMI_CREDENTIAL_TYPE);
+	recentCredentials.set(context, { readAt: Date.now(), credentials });
+	// A failed read is not kept, so that the next request asks n8n again.
+	credentials.catch(() => recentCredentials.delete(context));
+	return credentials;
+}
+
 /** omiApiRequest, with OMI's whole answer next to its payload. */
 export async function omiApiRequestWithAnswer<T = unknown>(this: OmiContext, request: OmiRequest): Promise<OmiAnswer<T>> {
-	const credentials = await this.getCredentials(OMI_CREDENTIAL_TYPE);
+	const credentials = await recentCredentialsOf(this);
 	const urls = resolveOmiUrls(credentials);
 	const describeCode = (code: string) => request.errorMessages?.[code] ?? describeOmiError(code);
 	const fail = async (details: FailureDetails, extra: IDataObject = {}): Promise<never> => {
 		// n8n may have renewed the token during the request (after a 401): the credential holds the new one now.
 		const current = await this.getCredentials(OMI_CREDENTIAL_TYPE).catch(() => credentials);
-		const secrets = [credentials.apiKey, credentials.accessToken, current.accessToken].map((secret) => String(secret ?? ''));
+		const secrets = [credentials.apiKey, credentials.accessToken, current.apiKey, current.accessToken].map((secret) =>
+			String(secret ?? ''),
+		);
 		throw vendorApiError(this.getNode(), details, secrets, request.itemIndex, extra as JsonObject);
 	};
 
