@@ -10,7 +10,7 @@ import type {
 } from 'n8n-workflow';
 
 import { describeNetworkError } from '../nodes/shared/errors';
-import { OMI_HOSTS, OMI_SUCCESS, FORCE_RENEWAL_HEADER, describeOmiError, resolveOmiUrls } from '../nodes/shared/omi';
+import { OMI_HOSTS, OMI_SUCCESS, FORCE_RENEWAL_HEADER, apiFamilyOf, describeOmiError, omiHostOf, resolveOmiUrls } from '../nodes/omi/vendor';
 import { redactSecrets } from '../nodes/shared/secrets';
 
 interface OmiAuthAnswer {
@@ -124,10 +124,10 @@ export class OmiCallApi implements ICredentialType {
 		const apiKey = String(credentials.apiKey ?? '');
 		const { [FORCE_RENEWAL_HEADER]: renewToken, ...headers } = (requestOptions.headers ?? {}) as IDataObject;
 		const token = renewToken ? 'renew' : String(credentials.accessToken ?? '');
-		const isAiRequest = requestOptions.url.includes('/api/ai/');
-		// The credential test names a path only: its host is resolved as every node resolves it.
-		const urls = resolveOmiUrls(credentials);
-		const baseURL = requestOptions.baseURL || (requestOptions.url.startsWith('/') ? (isAiRequest ? urls.aiBaseUrl : urls.baseUrl) : undefined);
+		const isAiRequest = apiFamilyOf(requestOptions.url) === 'ai';
+		// The credential test names a path only: its host is chosen as every node's is.
+		const baseURL =
+			requestOptions.baseURL || (requestOptions.url.startsWith('/') ? omiHostOf(credentials, requestOptions.url) : undefined);
 		// Each endpoint family gets only the secret it needs (docs/omi-api.md §1).
 		const secretHeaders: IDataObject = isAiRequest
 			? { apiKey }

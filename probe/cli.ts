@@ -7,7 +7,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-import { OMI_HOSTS } from '../nodes/shared/omi';
+import { OMI_HOSTS } from '../nodes/omi/vendor';
 import { Redactor } from './redact';
 import { toJson, toMarkdown } from './report';
 import { type ProbeOptions, runProbe } from './run';

@@ -36,7 +36,7 @@ function holdHeap(megabytes: number): unknown[] {
 async function main(): Promise<void> {
 	const held = holdHeap(args.heapMB);
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
-	const { StreamedMultipartBody } = require(args.multipartModule) as typeof import('../../nodes/OmiAi/transport/multipart');
+	const { StreamedMultipartBody } = require(args.multipartModule) as typeof import('../../nodes/omi/multipart');
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	const axios = require(args.axiosModule) as { post: (url: string, body: unknown, config: object) => Promise<unknown> };
 	const handle = await open(args.filePath);

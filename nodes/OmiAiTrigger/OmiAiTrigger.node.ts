@@ -10,7 +10,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { OMI_NODE_CREATOR_DESCRIPTION } from '../OmiAi/description';
+import { OMI_NODE_CREATOR_DESCRIPTION } from '../omi/nodePanel';
 import {
 	deliveryScope,
 	firstDeliveryStarted,

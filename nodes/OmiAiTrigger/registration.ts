@@ -1,6 +1,7 @@
 import type { IHookFunctions, IWebhookFunctions } from 'n8n-workflow';
 
-import { OMI_CREDENTIAL_TYPE, omiApiRequest } from '../OmiAi/transport';
+import { registerResultWebhook } from '../omi/aiWebhook';
+import { OMI_CREDENTIAL_TYPE } from '../omi/transport';
 import { deliveryScope } from './delivery';
 import { deriveWebhookToken, tokensMatch, withToken } from './security';
 
@@ -50,15 +51,8 @@ export async function presentsToken(this: IWebhookFunctions, presented: unknown)
 /** Registering replaces whatever URL the OMI account had, so doing it twice is harmless. */
 export async function registerWithOmi(this: IHookFunctions, url: string): Promise<void> {
 	const token = await expectedToken.call(this);
-	await omiApiRequest.call(this, {
-		method: 'POST',
-		api: 'ai',
-		path: '/api/ai/register_webhook_ai',
-		// OMI documents only "200 OK" for this endpoint, with no body.
-		emptyAnswerIsSuccess: true,
-		// OMI then refuses the registration with its own "API key is required" explanation.
-		body: { url: token === undefined ? url : withToken(url, token) },
-	});
+	// Without a key there is no token; OMI then refuses the registration with its own "API key is required".
+	await registerResultWebhook.call(this, token === undefined ? url : withToken(url, token));
 }
 
 // n8n's default endpoint names (N8N_ENDPOINT_WEBHOOK_TEST, N8N_ENDPOINT_WEBHOOK).

@@ -7,8 +7,8 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { callFilterFields, presentCall, searchFilterOf, simplifyProperty } from '../OmiAi/actions/call/common';
-import type { CallSearchFilter } from '../OmiAi/actions/call/history';
+import { callFilterFields, presentCall, searchFilterOf, simplifyProperty } from '../omi/callFilters';
+import type { CallSearchFilter } from '../omi/callHistory';
 import {
 	callIdOf,
 	callStartMs,
@@ -17,9 +17,9 @@ import {
 	recordingUrlOf,
 	searchCalls,
 	talkSecondsOf,
-} from '../OmiAi/actions/call/history';
+} from '../omi/callHistory';
 import { asText } from '../shared/parameters';
-import { epochMsInZone } from '../OmiAi/helpers/time';
+import { epochMsInZone } from '../omi/time';
 import { type CallCursor, advanceCursor, searchFrom } from './cursor';
 
 interface CallCriteria {

@@ -1,6 +1,6 @@
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
-import { listScripts } from '../actions/callbotScript/api';
+import { listScripts } from '../../omi/callbot';
 
 export async function searchScripts(
 	this: ILoadOptionsFunctions,

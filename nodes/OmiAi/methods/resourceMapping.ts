@@ -1,6 +1,6 @@
 import type { ILoadOptionsFunctions, ResourceMapperFields } from 'n8n-workflow';
 
-import { getScript } from '../actions/callbotScript/api';
+import { getScript } from '../../omi/callbot';
 
 /** The chosen script's variables, as the fields of Start's "Script Variables" mapper. */
 export async function getScriptVariables(this: ILoadOptionsFunctions): Promise<ResourceMapperFields> {

@@ -3,8 +3,8 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { mapItems } from '../../../shared/items';
 import { requiredTextParameter } from '../../../shared/parameters';
-import { presentCall, simplifyProperty } from './common';
-import { callIdOf, searchCalls } from './history';
+import { presentCall, simplifyProperty } from '../../../omi/callFilters';
+import { callIdOf, searchCalls } from '../../../omi/callHistory';
 
 const properties: INodeProperties[] = [
 	{

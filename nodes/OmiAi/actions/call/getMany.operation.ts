@@ -3,11 +3,11 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { mapItems } from '../../../shared/items';
 import { asText } from '../../../shared/parameters';
-import { epochMsInZone } from '../../helpers/time';
+import { epochMsInZone } from '../../../omi/time';
 import { returnAllOrLimit } from '../common.descriptions';
-import { callFilterFields, presentCall, searchFilterOf, simplifyProperty } from './common';
-import type { CallSearchFilter } from './history';
-import { searchCalls } from './history';
+import { callFilterFields, presentCall, searchFilterOf, simplifyProperty } from '../../../omi/callFilters';
+import type { CallSearchFilter } from '../../../omi/callHistory';
+import { searchCalls } from '../../../omi/callHistory';
 
 const properties: INodeProperties[] = [
 	...returnAllOrLimit,

@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { mapItems } from '../../../shared/items';
 import { scriptLocator } from '../common.descriptions';
-import { getScript } from './api';
+import { getScript } from '../../../omi/callbot';
 
 const properties: INodeProperties[] = [scriptLocator];
 

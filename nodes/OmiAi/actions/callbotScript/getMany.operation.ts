@@ -3,8 +3,8 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { mapItems } from '../../../shared/items';
 import { returnAllOrLimit } from '../common.descriptions';
-import type { OmiScript } from './api';
-import { listScripts } from './api';
+import type { OmiScript } from '../../../omi/callbot';
+import { listScripts } from '../../../omi/callbot';
 
 const properties: INodeProperties[] = [
 	...returnAllOrLimit,

@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { mapItems } from '../../../shared/items';
 import { requiredTextParameter } from '../../../shared/parameters';
-import { omiApiRequest } from '../../transport';
+import { countSessionCalls } from '../../../omi/callbot';
 import { parsePhone } from './phone';
 
 const properties: INodeProperties[] = [
@@ -45,13 +45,6 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		const phones = phoneList(this.getNodeParameter('phones', itemIndex, '')).map((phone) =>
 			parsePhone(this.getNode(), phone),
 		);
-		const count = await omiApiRequest.call(this, {
-			method: 'POST',
-			api: 'callbot',
-			path: '/api/call_bot/call/count',
-			body: { autocall_id: autocallId, phones },
-			itemIndex,
-		});
-		return { autocallId, count: Number(count) };
+		return { autocallId, count: await countSessionCalls.call(this, autocallId, phones, itemIndex) };
 	});
 }

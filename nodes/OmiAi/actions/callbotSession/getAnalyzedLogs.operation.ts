@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { mapItems } from '../../../shared/items';
 import { requiredTextParameter, textParameter } from '../../../shared/parameters';
-import { omiApiRequestAllPages } from '../../transport';
+import { listAnalyzedLogs } from '../../../omi/callbot';
 import { returnAllOrLimit } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
@@ -34,19 +34,11 @@ export const description = updateDisplayOptions(
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]) {
 	return await mapItems.call(this, items, async (itemIndex) => {
 		const returnAll = this.getNodeParameter('returnAll', itemIndex) as boolean;
-		return await omiApiRequestAllPages.call(
-			this,
-			{
-				method: 'POST',
-				api: 'callbot',
-				path: '/api/call_bot/analyzed_log/list',
-				body: {
-					keyword: textParameter.call(this, 'keyword', itemIndex),
-					ref_uuid: requiredTextParameter.call(this, 'refUuid', 'Session ID', itemIndex),
-				},
-				itemIndex,
-			},
-			returnAll ? undefined : (this.getNodeParameter('limit', itemIndex) as number),
-		);
+		const filter = {
+			sessionId: requiredTextParameter.call(this, 'refUuid', 'Session ID', itemIndex),
+			keyword: textParameter.call(this, 'keyword', itemIndex),
+		};
+		const limit = returnAll ? undefined : (this.getNodeParameter('limit', itemIndex) as number);
+		return await listAnalyzedLogs.call(this, filter, limit, itemIndex);
 	});
 }

@@ -2,7 +2,7 @@ import type { IBinaryData, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { BINARY_ENCODING, NodeOperationError } from 'n8n-workflow';
 
 import { decodedOrAsIs, httpUrlOf } from '../../../shared/url';
-import type { StreamedFile } from '../../transport/multipart';
+import type { StreamedFile } from '../../../omi/multipart';
 
 /** The formats OMI accepts (docs/omi-api.md §2.2), by extension and by MIME type. */
 const CONTENT_TYPE_BY_EXTENSION: Record<string, string> = {

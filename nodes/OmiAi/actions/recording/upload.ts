@@ -4,8 +4,8 @@ import { NodeOperationError } from 'n8n-workflow';
 import { ItemParameters } from '../../helpers/itemParameters';
 import { isItemFailure, mapItems, settleItems } from '../../../shared/items';
 import { asText } from '../../../shared/parameters';
-import { type OmiAnswer, omiApiRequestWithAnswer } from '../../transport';
-import { StreamedMultipartBody } from '../../transport/multipart';
+import { type OmiAnswer, omiApiRequestWithAnswer } from '../../../omi/transport';
+import { StreamedMultipartBody } from '../../../omi/multipart';
 import type { Recording } from './source';
 import { recordingFromBinary, recordingFromUrl, recordingUrlOf } from './source';
 
@@ -159,7 +159,6 @@ export async function uploadRecordings(
 			try {
 				answered = await omiApiRequestWithAnswer.call(this, {
 					method: 'POST',
-					api: 'ai',
 					path: target.path,
 					body: body as unknown as IDataObject,
 					headers: { 'Content-Type': body.type },

@@ -4,7 +4,7 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import { mapItems } from '../../../shared/items';
 import { requiredTextParameter } from '../../../shared/parameters';
 import { httpUrlOf } from '../../../shared/url';
-import { omiApiRequest } from '../../transport';
+import { registerResultWebhook } from '../../../omi/aiWebhook';
 
 const properties: INodeProperties[] = [
 	{
@@ -39,15 +39,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 				description: 'Enter the full address, starting with https:// or http://.',
 			});
 		}
-		await omiApiRequest.call(this, {
-			method: 'POST',
-			api: 'ai',
-			path: '/api/ai/register_webhook_ai',
-			// OMI documents only "200 OK" for this endpoint, with no body.
-			emptyAnswerIsSuccess: true,
-			body: { url },
-			itemIndex,
-		});
+		await registerResultWebhook.call(this, url, itemIndex);
 		return { registered: true, url };
 	});
 }

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { epochMsInZone } from '../../../helpers/time';
+import { epochMsInZone } from '../../../../omi/time';
 
 /** Luxon's DateTime and JS Date, recognised by shape: values from n8n's expression sandbox come from another realm. */
 const hasMethod = (value: unknown, name: string): value is Record<string, () => unknown> =>

@@ -1,7 +1,8 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { textParameter } from '../../../../shared/parameters';
-import { omiApiRequestWithAnswer } from '../../../transport';
+import { executeByPhone } from '../../../../omi/callbot';
+import type { OmiAnswer } from '../../../../omi/transport';
 import type { Contact } from './contacts';
 import type { PhoneError } from './errorLinking';
 import { linkErrorsToItems } from './errorLinking';
@@ -57,22 +58,7 @@ export async function startSession(
 	}
 	if (options.sendAt !== undefined && options.sendAt !== '') body.send_time = epochMs.call(this, options.sendAt, settingsIndex);
 
-	const { payload, answer } = await omiApiRequestWithAnswer.call(this, {
-		method: 'POST',
-		api: 'callbot',
-		path: '/api/call_bot/execute_by_phone',
-		// OMI documents cid both in the query (empty for internal calls) and in the body.
-		qs: { cid: callingNumber },
-		body,
-		errorMessages: {
-			ext_session_id_existed: {
-				message: `This campaign was already started: OMI already has a session with External Session ID "${externalSessionId}"`,
-				description:
-					'Nothing was started again, so no contact is called twice. To start a new session on purpose, set Options › External Session ID to a new value.',
-			},
-		},
-	});
-	const session = payload as StartedSession;
+	const { payload: session, answer } = (await executeByPhone.call(this, body, callingNumber)) as OmiAnswer<StartedSession>;
 	return {
 		autocall_id: session.autocall_id,
 		bot_script_id: session.bot_script_id,

@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { OmiContext } from '../../transport';
-import { omiApiRequestAllPages } from '../../transport';
+import type { OmiContext } from './transport';
+import { omiApiRequestAllPages } from './transport';
 
 /**
  * OMICall's call history, as docs/omicall-call-history.md describes what
@@ -56,7 +56,6 @@ export async function searchCalls(
 		{
 			method: 'POST',
 			// The call history sits on the callBot host with its Bearer token (docs/omicall-call-history.md, "Auth and host").
-			api: 'callbot',
 			path: CALL_HISTORY_ENDPOINT.path,
 			body: CALL_HISTORY_ENDPOINT.body(filter),
 			itemIndex,

@@ -1,6 +1,6 @@
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
-import { withoutTrailingSlash } from './url';
+import { withoutTrailingSlash } from '../shared/url';
 
 /**
  * Facts about the OMI API that both the credential and the nodes rely on.
@@ -58,6 +58,22 @@ export function resolveOmiUrls(credentials: ICredentialDataDecryptedObject): Omi
 		aiBaseUrl: withoutTrailingSlash(aiOverride || hosts.aiBaseUrl),
 	};
 }
+
+/** The AI endpoints and the callBot endpoints live on different hosts with different auth (docs/omi-api.md §1). */
+export type OmiApiFamily = 'ai' | 'callbot';
+
+/** Which family an endpoint belongs to, from its path or its whole URL: the AI endpoints are the ones under /api/ai/. */
+export const apiFamilyOf = (pathOrUrl: string): OmiApiFamily => (pathOrUrl.includes('/api/ai/') ? 'ai' : 'callbot');
+
+/** The host of an endpoint: the one place that chooses between the OMICall and the AI base URL. */
+export function omiHostOf(credentials: ICredentialDataDecryptedObject, path: string): string {
+	const urls = resolveOmiUrls(credentials);
+	return apiFamilyOf(path) === 'ai' ? urls.aiBaseUrl : urls.baseUrl;
+}
+
+/** The whole URL of an endpoint, on the host omiHostOf chooses. */
+export const omiUrlOf = (credentials: ICredentialDataDecryptedObject, path: string): string =>
+	`${omiHostOf(credentials, path)}${path}`;
 
 /** What to tell the user for each error code OMI is known to answer with. */
 const OMI_ERROR_HINTS: Record<string, string> = {

@@ -12,23 +12,20 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import { cancelSignalOf } from '../../shared/cancel';
-import type { FailureDetails as VendorFailure } from '../../shared/errors';
-import { describeNetworkError, vendorApiError } from '../../shared/errors';
-import { parseJsonObject } from '../../shared/json';
-import { OMI_SUCCESS, OMI_TOKEN_REFUSED, FORCE_RENEWAL_HEADER, describeOmiError, resolveOmiUrls } from '../../shared/omi';
+import { cancelSignalOf } from '../shared/cancel';
+import type { FailureDetails as VendorFailure } from '../shared/errors';
+import { describeNetworkError, vendorApiError } from '../shared/errors';
+import { parseJsonObject } from '../shared/json';
+import { OMI_SUCCESS, OMI_TOKEN_REFUSED, FORCE_RENEWAL_HEADER, apiFamilyOf, describeOmiError, omiUrlOf } from './vendor';
 import { StreamedMultipartBody } from './multipart';
 
 export const OMI_CREDENTIAL_TYPE = 'omiCallApi';
 
 export type OmiContext = IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions | IWebhookFunctions | IPollFunctions;
 
-/** The AI endpoints and the callBot endpoints live on different hosts with different auth. */
-export type OmiApiFamily = 'ai' | 'callbot';
-
 export interface OmiRequest {
 	method: IHttpRequestMethods;
-	api: OmiApiFamily;
+	/** The endpoint's path; it decides the host (see omiUrlOf). */
 	path: string;
 	body?: IHttpRequestOptions['body'];
 	qs?: IDataObject;
@@ -146,7 +143,6 @@ function recentCredentialsOf(context: OmiContext): Promise<ICredentialDataDecryp
 /** omiApiRequest, with OMI's whole answer next to its payload. */
 export async function omiApiRequestWithAnswer<T = unknown>(this: OmiContext, request: OmiRequest): Promise<OmiAnswer<T>> {
 	const credentials = await recentCredentialsOf(this);
-	const urls = resolveOmiUrls(credentials);
 	const describeCode = (code: string) => request.errorMessages?.[code] ?? describeOmiError(code);
 	const fail = async (details: FailureDetails, extra: IDataObject = {}): Promise<never> => {
 		// n8n may have renewed the token during the request (after a 401): the credential holds the new one now.
@@ -159,7 +155,7 @@ export async function omiApiRequestWithAnswer<T = unknown>(this: OmiContext, req
 
 	const options: IHttpRequestOptions = {
 		method: request.method,
-		url: `${request.api === 'ai' ? urls.aiBaseUrl : urls.baseUrl}${request.path}`,
+		url: omiUrlOf(credentials, request.path),
 		qs: request.qs,
 		headers: request.headers,
 		body: request.body,
@@ -183,7 +179,7 @@ export async function omiApiRequestWithAnswer<T = unknown>(this: OmiContext, req
 
 	let answer = await send(false);
 	let envelope = parseEnvelope(answer);
-	if (request.api === 'callbot' && OMI_TOKEN_REFUSED.includes(String(envelope?.message))) {
+	if (apiFamilyOf(request.path) === 'callbot' && OMI_TOKEN_REFUSED.includes(String(envelope?.message))) {
 		answer = await send(true);
 		envelope = parseEnvelope(answer);
 	}

@@ -1,7 +1,7 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
-import type { CallDirection, CallSearchFilter } from './history';
-import { simplifyCall } from './history';
+import type { CallDirection, CallSearchFilter } from './callHistory';
+import { simplifyCall } from './callHistory';
 
 export const simplifyProperty: INodeProperties = {
 	displayName: 'Simplify',
