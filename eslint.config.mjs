@@ -10,28 +10,28 @@ const legacy = n8nNodesBase.configs;
 
 export default [
 	{
-		ignores: ['dist/**', 'node_modules/**', 'sandbox/**', 'test/**', 'bench/**', 'e2e/**', 'scripts/**'],
+		ignores: ['**/dist/**', 'node_modules/**', 'sandbox/**', 'test/**', 'bench/**', 'e2e/**', 'scripts/**'],
 	},
 	{
-		files: ['**/*.ts', 'package.json'],
+		files: ['**/*.ts', '**/package.json'],
 		languageOptions: {
 			parser: tsParser,
 			parserOptions: { sourceType: 'module', extraFileExtensions: ['.json'] },
 		},
 	},
-	{ files: ['**/*.ts', 'package.json'], ...n8nCommunityNodesPlugin.configs.recommended },
+	{ files: ['**/*.ts', '**/package.json'], ...n8nCommunityNodesPlugin.configs.recommended },
 	{
-		files: ['**/*.ts', 'package.json'],
+		files: ['**/*.ts', '**/package.json'],
 		linterOptions: { noInlineConfig: true },
 		rules: { 'no-console': 'error' },
 	},
 	{
-		files: ['package.json'],
+		files: ['**/package.json'],
 		plugins: { 'n8n-nodes-base': n8nNodesBase },
 		rules: legacy.community.rules,
 	},
 	{
-		files: ['credentials/**/*.ts'],
+		files: ['credentials/**/*.ts', 'packages/*/credentials/**/*.ts'],
 		plugins: { 'n8n-nodes-base': n8nNodesBase },
 		rules: {
 			...legacy.credentials.rules,
@@ -41,7 +41,7 @@ export default [
 		},
 	},
 	{
-		files: ['nodes/**/*.ts'],
+		files: ['nodes/**/*.ts', 'packages/*/nodes/**/*.ts'],
 		plugins: { 'n8n-nodes-base': n8nNodesBase },
 		rules: {
 			...legacy.nodes.rules,

@@ -15,7 +15,7 @@ import * as http from 'node:http';
 import { join, resolve } from 'node:path';
 
 import { type N8nServer, type OwnerAccount, installedN8nVersion, startN8n } from '../e2e/harness/n8nServer';
-import { createSandboxCredentials, packedTarball } from '../e2e/harness/suite';
+import { createSandboxCredentials, packedTarballs } from '../e2e/harness/suite';
 import { example } from '../e2e/harness/workflows';
 import { type Sandbox, startSandbox } from '../sandbox/server';
 
@@ -96,7 +96,7 @@ async function main(): Promise<void> {
 		const slackUrl = `http://127.0.0.1:${ports.slack}/services/DEMO/DEMO/demo`;
 
 		step(`Starting n8n ${installedN8nVersion('2')} on 127.0.0.1:${ports.n8n} with this package installed as a community package`);
-		n8n = await startN8n({ version: '2', tarball: packedTarball(), port: ports.n8n, owner: OWNER });
+		n8n = await startN8n({ version: '2', tarballs: packedTarballs(), port: ports.n8n, owner: OWNER });
 
 		step('Creating the sandbox credentials and the example workflows, active');
 		const credentials = await createSandboxCredentials(n8n, sandbox);

@@ -5,7 +5,7 @@
 // with its config (both n8n rule sets, no-console, eslint-disable comments ignored).
 //
 //   node scripts/scanner-lint.mjs            the source and the built package (dist/ + package.json), in this folder
-//   node scripts/scanner-lint.mjs DIR        the same, in DIR
+//   node scripts/scanner-lint.mjs DIR...     the same, in each package folder DIR (the repository holds two packages)
 //   node scripts/scanner-lint.mjs --tarball DIR   only the scanner's tarball leg, on an unpacked tarball in DIR
 //
 // The built package is the tarball's content because scripts/publish.mjs refuses a
@@ -44,11 +44,16 @@ const isMain = process.argv[1] && resolve(process.argv[1]) === resolve(new URL(i
 if (isMain) {
 	const args = process.argv.slice(2);
 	const tarballOnly = args[0] === '--tarball';
-	const dir = resolve(args[tarballOnly ? 1 : 0] ?? '.');
-	const failures = await scannerLint(dir, { tarballOnly });
-	if (failures.length > 0) {
-		process.stderr.write(`n8n's scanner lint fails:\n${failures.join('\n')}\n`);
-		process.exit(1);
+	const dirs = (tarballOnly ? args.slice(1) : args).map((dir) => resolve(dir));
+	let failed = false;
+	for (const dir of dirs.length > 0 ? dirs : [resolve('.')]) {
+		const failures = await scannerLint(dir, { tarballOnly });
+		if (failures.length > 0) {
+			process.stderr.write(`n8n's scanner lint fails on ${dir}:\n${failures.join('\n')}\n`);
+			failed = true;
+		} else {
+			process.stdout.write(`n8n's scanner lint (@n8n/scan-community-package) passes on ${dir}\n`);
+		}
 	}
-	process.stdout.write(`n8n's scanner lint (@n8n/scan-community-package) passes on ${dir}\n`);
+	if (failed) process.exit(1);
 }

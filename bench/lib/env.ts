@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { type N8nServer, freePort, startN8n } from '../../e2e/harness/n8nServer';
-import { type Execution, activateWorkflow, createWorkflow, packedTarball, runWebhookWorkflow } from '../../e2e/harness/suite';
+import { type Execution, activateWorkflow, createWorkflow, packedTarballs, runWebhookWorkflow } from '../../e2e/harness/suite';
 import { type Sandbox, startSandbox } from '../../sandbox/server';
 import { latestExecution, newestExecutionId } from './measure';
 
@@ -66,7 +66,7 @@ export async function startBenchEnv(options: BenchEnvOptions = {}): Promise<Benc
 
 	let n8n: N8nServer | undefined;
 	try {
-		n8n = await startN8n({ version: '2', tarball: packedTarball(), port: await freePort(), env });
+		n8n = await startN8n({ version: '2', tarballs: packedTarballs(), port: await freePort(), env });
 		const server = n8n;
 		const omi = await server.createCredential('OMI sandbox', 'omiCallApi', {
 			apiKey: sandbox.apiKey,

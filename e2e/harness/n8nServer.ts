@@ -2,7 +2,7 @@
 // e2e/n8n-2 or e2e/n8n-1) headlessly, with our package installed as a community
 // package, and drives it over HTTP. Dev-only: plain Node APIs, no dependencies.
 //
-//   const n8n = await startN8n({ version: '2', tarball, port: 5690 });
+//   const n8n = await startN8n({ version: '2', tarballs, port: 5690 });
 //   const res = await n8n.api('GET', '/workflows');
 //   await n8n.stop();
 import { spawn, execFile, type ChildProcess } from 'child_process';
@@ -15,8 +15,8 @@ export type N8nVersion = '2' | '1';
 
 export interface StartN8nOptions {
 	version: N8nVersion;
-	/** Path to the `npm pack` tarball of this package. */
-	tarball: string;
+	/** Paths to the `npm pack` tarballs of the packages to install. */
+	tarballs: string[];
 	port: number;
 	/** Extra or overriding environment for the n8n process. */
 	env?: Record<string, string>;
@@ -158,8 +158,8 @@ function run(cmd: string, args: string[], opts: { cwd: string; env: NodeJS.Proce
 	});
 }
 
-/** Installs the tarball the way a user's n8n would find it: a package in <userFolder>/.n8n/nodes. */
-async function installCommunityPackage(userFolder: string, tarball: string): Promise<void> {
+/** Installs the tarballs the way a user's n8n would find them: packages in <userFolder>/.n8n/nodes. */
+async function installCommunityPackages(userFolder: string, tarballs: string[]): Promise<void> {
 	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
 	fs.mkdirSync(nodesDir, { recursive: true });
 	fs.writeFileSync(
@@ -168,7 +168,7 @@ async function installCommunityPackage(userFolder: string, tarball: string): Pro
 	);
 	await run(
 		'npm',
-		['install', '--legacy-peer-deps', '--no-audit', '--no-fund', '--ignore-scripts', path.resolve(tarball)],
+		['install', '--legacy-peer-deps', '--no-audit', '--no-fund', '--ignore-scripts', ...tarballs.map((tarball) => path.resolve(tarball))],
 		{ cwd: nodesDir, env: baseEnv() },
 	);
 }
@@ -391,7 +391,7 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nServer> {
 	if (!fs.existsSync(nodeBin)) {
 		throw new Error(`missing ${nodeBin}: run e2e/scripts/install-n8n.sh ${version}`);
 	}
-	if (!fs.existsSync(options.tarball)) throw new Error(`no tarball at ${options.tarball}`);
+	for (const tarball of options.tarballs) if (!fs.existsSync(tarball)) throw new Error(`no tarball at ${tarball}`);
 	const startTimeoutMs = options.startTimeoutMs ?? 120_000;
 	const owner = options.owner ?? DEFAULT_OWNER;
 	const echo = options.echoLog ?? process.env.E2E_N8N_LOG === '1';
@@ -501,7 +501,7 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nServer> {
 	}
 
 	try {
-		await installCommunityPackage(userFolder, options.tarball);
+		await installCommunityPackages(userFolder, options.tarballs);
 		await spawnAndWait();
 		const apiKey = await setUpOwnerAndKey();
 

@@ -5,7 +5,7 @@
  * `n8n webhook` process on the main's user folder, encryption key and database.
  * e2e/scripts/install-queue-deps.sh installs redis-server and PostgreSQL.
  *
- *   const queue = await startQueueMode({ tarball });
+ *   const queue = await startQueueMode({ tarballs });
  *   // queue.main.api(...), POST to queue.webhookBaseUrl, queue.killWorker(0)
  *   await queue.stop();
  */
@@ -30,7 +30,7 @@ import {
 const run = promisify(execFile);
 
 export interface QueueModeOptions {
-	tarball: string;
+	tarballs: string[];
 	/** Executions each worker runs at a time (n8n's `--concurrency`, default 10). */
 	workerConcurrency?: number;
 }
@@ -183,7 +183,7 @@ export async function startQueueMode(options: QueueModeOptions): Promise<QueueMo
 			QUEUE_WORKER_STALLED_INTERVAL: '5000',
 			N8N_EXECUTIONS_QUEUE_RECOVERY_INTERVAL: '0.25',
 		};
-		const main = await startN8n({ version: '2', tarball: options.tarball, port: await freePort(), env: shared });
+		const main = await startN8n({ version: '2', tarballs: options.tarballs, port: await freePort(), env: shared });
 		logs.main = main;
 		stoppers.push(() => main.stop());
 

@@ -11,7 +11,6 @@ import type { N8nServer } from './n8nServer';
 import type { Credentials } from './workflows';
 
 const ROOT = resolve(__dirname, '..', '..');
-const PACKAGE = 'n8n-nodes-omicall';
 
 export interface Execution {
 	id: string;
@@ -35,19 +34,25 @@ export async function until<T>(what: string, probe: () => Promise<T | undefined>
 	}
 }
 
-let tarball: string | undefined;
+let tarballs: string[] | undefined;
 
-/** `npm pack` of the built package, once per process: what a user's n8n downloads from the registry. */
-export function packedTarball(): string {
-	if (!tarball) {
+/** The repository's packages, as folders: the OMI package at its root, the Alovoice package beside it. */
+export const PACKAGE_FOLDERS = [ROOT, join(ROOT, 'packages', 'n8n-nodes-alovoice')];
+
+/** `npm pack` of each built package, once per process: what a user's n8n downloads from the registry. */
+export function packedTarballs(): string[] {
+	if (!tarballs) {
 		const folder = mkdtempSync(join(tmpdir(), 'omicall-e2e-pack-'));
 		process.once('exit', () => rmSync(folder, { recursive: true, force: true }));
-		execFileSync('npm', ['pack', '--pack-destination', folder], { cwd: ROOT, stdio: 'ignore' });
-		const file = readdirSync(folder).find((name) => name.startsWith(PACKAGE) && name.endsWith('.tgz'));
-		if (!file) throw new Error('npm pack left no tarball');
-		tarball = join(folder, file);
+		tarballs = PACKAGE_FOLDERS.map((packageFolder) => {
+			const before = new Set(readdirSync(folder));
+			execFileSync('npm', ['pack', '--pack-destination', folder], { cwd: packageFolder, stdio: 'ignore' });
+			const file = readdirSync(folder).find((name) => !before.has(name) && name.endsWith('.tgz'));
+			if (!file) throw new Error(`npm pack left no tarball for ${packageFolder}`);
+			return join(folder, file);
+		});
 	}
-	return tarball;
+	return tarballs;
 }
 
 /** Every execution of a workflow, with its data unless `includeData` is false, following the API's pages. */

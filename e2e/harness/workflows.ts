@@ -38,7 +38,7 @@ export interface Credentials {
 }
 
 const OMI_AI = 'n8n-nodes-omicall.omiAi';
-const ALOVOICE = 'n8n-nodes-omicall.alovoice';
+const ALOVOICE = 'n8n-nodes-alovoice.alovoice';
 
 export function node(name: string, type: string, typeVersion: number, parameters: Record<string, unknown>, extra: Partial<WorkflowNode> = {}): WorkflowNode {
 	return { id: randomUUID(), name, type, typeVersion, position: [0, 0], parameters, ...extra };

@@ -20,7 +20,7 @@ import {
 	createWorkflow,
 	executionsOf,
 	outputOf,
-	packedTarball,
+	packedTarballs,
 	startCatcher,
 	stepsWithDiagnostics,
 	type SlackCatcher,
@@ -68,7 +68,7 @@ describe.each(VERSIONS)('n8n %s.x: automatic QA from the call history', (version
 	beforeAll(async () => {
 		sandbox = await startSandbox({ port: 0, resultDelayMs: 300, webhookRetryMs: 500, webhookMaxAttempts: 120, log: (line) => sandboxLog.push(line) });
 		catcher = await startCatcher();
-		n8n = await startN8n({ version, tarball: packedTarball(), port: await freePort() });
+		n8n = await startN8n({ version, tarballs: packedTarballs(), port: await freePort() });
 	});
 
 	afterAll(async () => {

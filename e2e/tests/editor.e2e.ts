@@ -19,7 +19,7 @@ import {
 	activateWorkflow,
 	createSandboxCredentials,
 	createWorkflow,
-	packedTarball,
+	packedTarballs,
 	startCatcher,
 	stepsWithDiagnostics,
 	until,
@@ -103,7 +103,7 @@ describe.each(VERSIONS)('the editor of n8n %s.x', (version) => {
 	beforeAll(async () => {
 		sandbox = await startSandbox({ port: 0, resultDelayMs: 300, log: (line) => sandboxLog.push(line) });
 		catcher = await startCatcher();
-		n8n = await startN8n({ version, tarball: packedTarball(), port: await freePort() });
+		n8n = await startN8n({ version, tarballs: packedTarballs(), port: await freePort() });
 		credentials = await createSandboxCredentials(n8n, sandbox);
 		editor = await openEditor(n8n, join(ROOT, 'e2e', '.runtime', `editor-n8n${version}`));
 	});

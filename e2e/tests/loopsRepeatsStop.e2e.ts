@@ -17,7 +17,7 @@ import {
 	createSandboxCredentials,
 	createWorkflow,
 	executionsOf,
-	packedTarball,
+	packedTarballs,
 	stepsWithDiagnostics,
 	until,
 } from '../harness/suite';
@@ -66,7 +66,7 @@ const alovoiceWait = (path: string, credentials: Credentials) =>
 		webhookAnsweringAtOnce(path),
 		node(
 			'Alovoice',
-			'n8n-nodes-omicall.alovoice',
+			'n8n-nodes-alovoice.alovoice',
 			1,
 			{ resource: 'callAnalysis', operation: 'analyzeAndWait', callId: '={{ $json.body.callId }}', waitOptions: { pollIntervalSeconds: 3, backoffFactor: 1, maxWaitSeconds: 600 } },
 			{ credentials: { alovoiceApi: credentials.alovoice } },
@@ -92,7 +92,7 @@ describe.each(VERSIONS)('n8n %s.x', (version) => {
 
 	beforeAll(async () => {
 		sandbox = await startSandbox({ port: 0, resultDelayMs: 60_000, webhookMaxAttempts: 1, log: (line) => sandboxLog.push(line) });
-		n8n = await startN8n({ version, tarball: packedTarball(), port: await freePort() });
+		n8n = await startN8n({ version, tarballs: packedTarballs(), port: await freePort() });
 		credentials = await createSandboxCredentials(n8n, sandbox);
 	});
 

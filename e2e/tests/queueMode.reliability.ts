@@ -20,7 +20,7 @@ import {
 	createWorkflow,
 	executionsOf,
 	outputOf,
-	packedTarball,
+	packedTarballs,
 	runWebhookWorkflow,
 	stepsWithDiagnostics,
 	until,
@@ -61,7 +61,7 @@ describe('queue mode: main, two workers and a webhook processor (n8n 2.x)', () =
 			webhookMaxAttempts: 400,
 			log: (line) => sandboxLog.push(line),
 		});
-		queue = await startQueueMode({ tarball: packedTarball(), workerConcurrency: WORKER_CONCURRENCY });
+		queue = await startQueueMode({ tarballs: packedTarballs(), workerConcurrency: WORKER_CONCURRENCY });
 		credentials = await createSandboxCredentials(queue.main, sandbox);
 		triggerWorkflowId = await createWorkflow(queue.main, triggerOnly('queue mode: analyses', ['callAnalysisCompleted'], credentials));
 		await activateWorkflow(queue.main, triggerWorkflowId);

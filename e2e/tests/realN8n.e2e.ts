@@ -19,7 +19,7 @@ import {
 	createWorkflow as create,
 	executionsOf,
 	outputOf,
-	packedTarball,
+	packedTarballs,
 	runWebhookWorkflow,
 	startCatcher,
 	stepsWithDiagnostics,
@@ -58,7 +58,7 @@ describe.each(VERSIONS)('n8n %s.x', (version) => {
 		catcher = await startCatcher();
 		n8n = await startN8n({
 			version,
-			tarball: packedTarball(),
+			tarballs: packedTarballs(),
 			port: await freePort(),
 			env: { N8N_RESTRICT_FILE_ACCESS_TO: files },
 		});

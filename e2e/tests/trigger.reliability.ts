@@ -21,7 +21,7 @@ import {
 	createSandboxCredentials,
 	createWorkflow,
 	executionsOf,
-	packedTarball,
+	packedTarballs,
 	runWebhookWorkflow,
 	stepsWithDiagnostics,
 	until,
@@ -76,7 +76,7 @@ describe('reliability and security in n8n 2.x', () => {
 		});
 		n8n = await startN8n({
 			version: '2',
-			tarball: packedTarball(),
+			tarballs: packedTarballs(),
 			port: await freePort(),
 			env: { N8N_RESTRICT_FILE_ACCESS_TO: files },
 		});

@@ -11,7 +11,7 @@ import type {
 } from 'n8n-workflow';
 import { ICredentialsHelper, NodeHelpers } from 'n8n-workflow';
 
-import { AlovoiceApi } from '../../credentials/AlovoiceApi.credentials';
+import { AlovoiceApi } from '../../packages/n8n-nodes-alovoice/credentials/AlovoiceApi.credentials';
 import { OmiCallApi } from '../../credentials/OmiCallApi.credentials';
 
 export const credentialTypes: Record<string, ICredentialType> = {

@@ -260,7 +260,7 @@ function twoNodeWorkflows({ name, type, credentialType }: NodeUnderTest) {
 	});
 }
 
-export const ALOVOICE_NODE_TYPE = 'n8n-nodes-omicall.alovoice';
+export const ALOVOICE_NODE_TYPE = 'n8n-nodes-alovoice.alovoice';
 
 /** Items in, then one OMI AI node. */
 export const omiWorkflow = twoNodeWorkflows({ name: 'OMI AI', type: OMI_NODE_TYPE, credentialType: 'omiCallApi' });

@@ -12,7 +12,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { Alovoice } from '../../nodes/Alovoice/Alovoice.node';
+import { Alovoice } from '../../packages/n8n-nodes-alovoice/nodes/Alovoice/Alovoice.node';
 import { OmiAi } from '../../nodes/OmiAi/OmiAi.node';
 import { OmiAiTrigger } from '../../nodes/OmiAiTrigger/OmiAiTrigger.node';
 import { OmiCallTrigger } from '../../nodes/OmiCallTrigger/OmiCallTrigger.node';
@@ -127,7 +127,7 @@ export const nodeTypeRegistry: Record<string, INodeType> = {
 	'n8n-nodes-omicall.omiAi': new OmiAi(),
 	'n8n-nodes-omicall.omiAiTrigger': new OmiAiTrigger(),
 	'n8n-nodes-omicall.omiCallTrigger': new OmiCallTrigger(),
-	'n8n-nodes-omicall.alovoice': new Alovoice(),
+	'n8n-nodes-alovoice.alovoice': new Alovoice(),
 };
 
 export class TestNodeTypes implements INodeTypes {

@@ -3,11 +3,11 @@ import { join } from 'node:path';
 
 import type { ICredentialDataDecryptedObject, IDataObject, INode } from 'n8n-workflow';
 
-import type { Sandbox } from '../sandbox/server';
-import { NGINX_502_PAGE } from '../sandbox/server';
-import { TestN8n, alovoiceWorkflow } from './harness/engine';
-import { useSandbox } from './harness/sandbox';
-import { captureLogs, everyText } from './harness/secrets';
+import type { Sandbox } from '../../../sandbox/server';
+import { NGINX_502_PAGE } from '../../../sandbox/server';
+import { TestN8n, alovoiceWorkflow } from '../../../test/harness/engine';
+import { useSandbox } from '../../../test/harness/sandbox';
+import { captureLogs, everyText } from '../../../test/harness/secrets';
 
 /** Waiting in milliseconds rather than minutes, so a test of many polls stays fast. */
 const quickWait = { pollIntervalSeconds: 0.02, backoffFactor: 1.5, maxWaitSeconds: 3 };
