@@ -9,7 +9,7 @@ export class AlovoiceApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:../icons/alovoice.svg', dark: 'file:../icons/alovoice.dark.svg' };
 
-	documentationUrl = 'https://fill-in-before-publishing.invalid/n8n-nodes-omicall#alovoice-node';
+	documentationUrl = 'https://fill-in-before-publishing.invalid/n8n-nodes-omicall/tree/main/packages/n8n-nodes-alovoice#credentials';
 
 	properties: INodeProperties[] = [
 		{

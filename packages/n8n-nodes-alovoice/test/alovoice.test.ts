@@ -306,7 +306,7 @@ describe('Alovoice › Call Analysis', () => {
 		sandbox().control.alovoice.setReadyAfterMs(0);
 		const { n8n, credential } = setUp(sandbox());
 		const example = JSON.parse(
-			readFileSync(join(__dirname, '..', 'examples', 'alovoice-greeting-alert.json'), 'utf8'),
+			readFileSync(join(__dirname, '..', '..', '..', 'examples', 'alovoice-greeting-alert.json'), 'utf8'),
 		) as { nodes: INode[] };
 		const analyze = example.nodes.find((node) => node.name === 'Analyze call') as INode;
 		// The item the example's form gives when submitted as it is filled in.

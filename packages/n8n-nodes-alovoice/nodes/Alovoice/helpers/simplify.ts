@@ -8,7 +8,7 @@ const SPEAKER_LABELS: Record<string, string> = { agent: 'Agent', customer: 'Cust
 
 const seconds = (ms: number | undefined) => (typeof ms === 'number' ? ms / 1000 : null);
 
-/** The analysis is done once Alovoice sends the transcript (docs/omi-api.md §4.2). */
+/** The analysis is done once Alovoice sends the transcript (docs/alovoice-api.md §2). */
 export function isReady(answer: AlovoiceAnswer): boolean {
 	return Array.isArray(answer.stalk);
 }

@@ -7,7 +7,7 @@ import { TOKEN_PLACEHOLDER, resolveAlovoiceBaseUrl } from './vendor';
 
 export const ALOVOICE_CREDENTIAL_TYPE = 'alovoiceApi';
 
-/** The two Alovoice endpoints (docs/omi-api.md §4.1 and §4.2). */
+/** The two Alovoice endpoints (docs/alovoice-api.md §1 and §2). */
 export type AlovoiceEndpoint = 'callsendai' | 'callgetairesult';
 
 /** What Alovoice puts under `answer`; `stalk` and `tags` only once the analysis is done. */

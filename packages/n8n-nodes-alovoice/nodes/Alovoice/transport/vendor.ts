@@ -1,6 +1,6 @@
 /**
  * Facts about the Alovoice API that both the credential and the node rely on.
- * Source: docs/omi-api.md, section 4.
+ * Source: docs/alovoice-api.md.
  */
 
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
