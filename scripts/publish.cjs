@@ -44,6 +44,16 @@ const DEV_ONLY = /^dist\/(?:sandbox|test|e2e|bench|scripts)\/|\.test\.[jt]s$/;
 const MIN_NPM_FOR_TRUSTED_PUBLISHING = '11.5.1';
 const USAGE = 'usage: node scripts/publish.cjs --tag <package>@X.Y.Z [--dry-run] | --dry-run [package...]';
 
+class Refused extends Error {
+	/** `what` is the release (`<package>@<version>`) refused, when known. */
+	constructor(what, problems) {
+		super(`publish ${what ? `of ${what} ` : ''}refused:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+	}
+}
+
+/** A command line this script does not understand. */
+class Usage extends Error {}
+
 /** The command line as { dryRun, tag, names }; a publish takes its tag from GITHUB_REF_NAME when not given. */
 function parseArgs(argv, env = process.env) {
 	const args = { dryRun: false, tag: undefined, names: [] };
@@ -118,16 +128,6 @@ function shippedUrlProblems(pkg, dir, paths) {
 			`${url} (in ${[...files].join(', ')}) ${url.includes(PLACEHOLDER_HOST) ? 'is still the placeholder' : 'is outside the repository'}: documentation links (nodes/*/*.node.json, credentials/*.ts) must be under ${web ?? 'the repository'}`,
 	);
 }
-
-class Refused extends Error {
-	/** `what` is the release (`<package>@<version>`) refused, when known. */
-	constructor(what, problems) {
-		super(`publish ${what ? `of ${what} ` : ''}refused:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
-	}
-}
-
-/** A command line this script does not understand. */
-class Usage extends Error {}
 
 /** Checks one package (an entry of repositoryPackages) and publishes it; returns npm's exit status. */
 async function publishPackage({ name, folder, dir, pkg }, { dryRun, actionsRepository, npmProblem }) {
