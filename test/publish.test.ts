@@ -73,7 +73,7 @@ describe('publishing (scripts/publish.mjs, as publish.yml runs it)', () => {
 		for (const field of ['homepage', 'repository.url', 'bugs.url', 'author.name', 'author.email']) {
 			expect(out).toContain(`package.json ${field} is still the placeholder`);
 		}
-		expect(out).toMatch(/fill-in-before-publishing\.invalid\/n8n-nodes-omicall#credentials \(in dist\/credentials\/OmiCallApi\.credentials\.js, .*\) is still the placeholder/);
+		expect(out).toMatch(/fill-in-before-publishing\.invalid\/n8n-nodes-omicall\/blob\/main\/docs\/omicall-api-credential\.md \(in dist\/credentials\/OmiCallApi\.credentials\.js, .*\) is still the placeholder/);
 		expect(out).not.toContain('npm publish');
 	});
 
