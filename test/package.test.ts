@@ -209,3 +209,24 @@ describe('canvas subtitles', () => {
 		expect(checked).toBeGreaterThan(2);
 	});
 });
+
+describe('routing', () => {
+	// The compiler checks the routes against each node's resource/operation map; this checks the map against what the user can pick.
+	it.each([
+		['OmiAi/OmiAi', join(root, 'dist/nodes/OmiAi')],
+		['Alovoice/Alovoice', join(root, 'packages/n8n-nodes-alovoice/dist/nodes/Alovoice')],
+	])('of %s has a route for every operation the panel offers, and no other', (_name, folder) => {
+		const { description } = exportedInstance<{ description: any }>(join(folder, `${folder.split('/').pop()}.node.js`));
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		const { routes } = require(join(folder, 'actions', 'router.js')) as { routes: Record<string, Record<string, unknown>> };
+		const offered = Object.fromEntries(
+			description.properties
+				.filter((property: any) => property.name === 'operation')
+				.map((property: any) => [property.displayOptions.show.resource[0], property.options.map((option: any) => option.value).sort()]),
+		);
+		const routed = Object.fromEntries(Object.entries(routes).map(([resource, operations]) => [resource, Object.keys(operations).sort()]));
+		expect(routed).toEqual(offered);
+		const resources = description.properties.find((property: any) => property.name === 'resource').options.map((option: any) => option.value);
+		expect(Object.keys(routes).sort()).toEqual([...resources].sort());
+	});
+});

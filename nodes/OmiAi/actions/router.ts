@@ -1,15 +1,15 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
+import type { Routes } from '../../shared/router';
+import { route } from '../../shared/router';
+import type { OmiAiMap } from '../node.type';
 import * as call from './call';
 import * as callbotScript from './callbotScript';
 import * as callbotSession from './callbotSession';
 import * as recording from './recording';
 import * as webhook from './webhook';
 
-type Operation = (this: IExecuteFunctions, items: INodeExecutionData[]) => Promise<INodeExecutionData[]>;
-
-const operationsByResource: Record<string, Record<string, { execute: Operation }>> = {
+export const routes: Routes<OmiAiMap> = {
 	call: call.operations,
 	callbotScript: callbotScript.operations,
 	callbotSession: callbotSession.operations,
@@ -18,11 +18,5 @@ const operationsByResource: Record<string, Record<string, { execute: Operation }
 };
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const resource = this.getNodeParameter('resource', 0) as string;
-	const operation = this.getNodeParameter('operation', 0) as string;
-	const handler = operationsByResource[resource]?.[operation];
-	if (!handler) {
-		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
-	}
-	return [await handler.execute.call(this, this.getInputData())];
+	return await route.call(this, routes);
 }

@@ -1,9 +1,12 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import type { Operation } from '../../../shared/router';
+import type { OmiAiMap } from '../../node.type';
+
 import * as get from './get.operation';
 import * as getMany from './getMany.operation';
 
-export const operations = { get, getMany };
+export const operations = { get, getMany } satisfies Record<OmiAiMap['call'], Operation>;
 
 export const description: INodeProperties[] = [
 	{

@@ -1,9 +1,12 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import type { Operation } from '../../../shared/router';
+import type { OmiAiMap } from '../../node.type';
+
 import * as get from './get.operation';
 import * as getMany from './getMany.operation';
 
-export const operations = { get, getMany };
+export const operations = { get, getMany } satisfies Record<OmiAiMap['callbotScript'], Operation>;
 
 export const description: INodeProperties[] = [
 	{

@@ -1,10 +1,13 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import type { Operation } from '../../../shared/router';
+import type { OmiAiMap } from '../../node.type';
+
 import * as countCalls from './countCalls.operation';
 import * as getAnalyzedLogs from './getAnalyzedLogs.operation';
 import * as start from './start.operation';
 
-export const operations = { countCalls, getAnalyzedLogs, start };
+export const operations = { countCalls, getAnalyzedLogs, start } satisfies Record<OmiAiMap['callbotSession'], Operation>;
 
 export const description: INodeProperties[] = [
 	{

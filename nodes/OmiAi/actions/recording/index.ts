@@ -1,9 +1,12 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import type { Operation } from '../../../shared/router';
+import type { OmiAiMap } from '../../node.type';
+
 import * as analyzeCall from './analyzeCall.operation';
 import * as transcribe from './transcribe.operation';
 
-export const operations = { analyzeCall, transcribe };
+export const operations = { analyzeCall, transcribe } satisfies Record<OmiAiMap['recording'], Operation>;
 
 export const description: INodeProperties[] = [
 	{

@@ -1,8 +1,11 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import type { Operation } from '../../../shared/router';
+import type { OmiAiMap } from '../../node.type';
+
 import * as register from './register.operation';
 
-export const operations = { register };
+export const operations = { register } satisfies Record<OmiAiMap['webhook'], Operation>;
 
 export const description: INodeProperties[] = [
 	{

@@ -1,8 +1,9 @@
 import type { IExecuteFunctions, INodeType, INodeTypeDescription } from 'n8n-workflow';
-import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { operationSubtitle } from '../shared/subtitle';
 import * as callAnalysis from './actions/callAnalysis';
+import { router } from './actions/router';
 
 const properties: INodeTypeDescription['properties'] = [
 	{
@@ -34,12 +35,6 @@ export class Alovoice implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions) {
-		// One resource so far: its operations are the whole routing table.
-		const operation = this.getNodeParameter('operation', 0) as string;
-		if (!Object.hasOwn(callAnalysis.operations, operation)) {
-			throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported`);
-		}
-		const { execute } = callAnalysis.operations[operation as keyof typeof callAnalysis.operations];
-		return [await execute.call(this, this.getInputData())];
+		return await router.call(this);
 	}
 }

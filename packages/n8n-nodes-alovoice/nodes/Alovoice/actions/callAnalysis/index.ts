@@ -1,10 +1,13 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import type { Operation } from '../../../shared/router';
+import type { AlovoiceMap } from '../../node.type';
+
 import * as analyzeAndWait from './analyzeAndWait.operation';
 import * as getResult from './getResult.operation';
 import * as send from './send.operation';
 
-export const operations = { analyzeAndWait, getResult, send };
+export const operations = { analyzeAndWait, getResult, send } satisfies Record<AlovoiceMap['callAnalysis'], Operation>;
 
 export const description: INodeProperties[] = [
 	{
