@@ -10,7 +10,8 @@ import type {
 } from 'n8n-workflow';
 
 import { describeNetworkError } from '../nodes/shared/errors';
-import { OMI_HOSTS, OMI_SUCCESS, FORCE_RENEWAL_HEADER, apiFamilyOf, describeOmiError, omiHostOf, resolveOmiUrls } from '../nodes/omi/vendor';
+import { FORCE_RENEWAL_HEADER } from '../nodes/omi/n8n';
+import { OMI_HOSTS, OMI_SUCCESS, apiFamilyOf, describeOmiError, omiHostOf, resolveOmiUrls } from '../nodes/omi/vendor';
 import { redactSecrets } from '../nodes/shared/secrets';
 
 interface OmiAuthAnswer {

@@ -662,6 +662,8 @@ describe('OMI AI › Callbot Session', () => {
 			expect(pagesWithRenewal).toEqual([
 				{ page: '1', status: 200 },
 				{ page: '2', status: 401 },
+				// n8n renews only on a 401 it throws itself: the page is asked again, with a token sure to be refused.
+				{ page: '2', status: 401 },
 				{ page: '2', status: 200 },
 				{ page: '3', status: 200 },
 			]);

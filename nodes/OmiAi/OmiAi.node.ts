@@ -6,7 +6,7 @@ import * as callbotScript from './actions/callbotScript';
 import * as callbotSession from './actions/callbotSession';
 import * as recording from './actions/recording';
 import { router } from './actions/router';
-import { OMI_NODE_CREATOR_DESCRIPTION } from '../omi/nodePanel';
+import { OMI_NODE_CREATOR_DESCRIPTION } from '../omi/n8n';
 import * as webhook from './actions/webhook';
 import { searchScripts } from './methods/listSearch';
 import { getScriptVariables } from './methods/resourceMapping';

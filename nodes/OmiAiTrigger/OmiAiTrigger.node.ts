@@ -10,7 +10,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { OMI_NODE_CREATOR_DESCRIPTION } from '../omi/nodePanel';
+import { ANSWER_WITH_WEBHOOK_RESPONSE, OMI_NODE_CREATOR_DESCRIPTION, UNPARSED_BODY_VERSIONS, productionUrlOfTest } from '../omi/n8n';
 import {
 	deliveryScope,
 	firstDeliveryStarted,
@@ -21,7 +21,7 @@ import {
 	resultKey,
 	wasSeenLately,
 } from './delivery';
-import { WEBHOOK_NAME, presentsToken, productionUrlOfTest, registerWithOmi } from './registration';
+import { WEBHOOK_NAME, presentsToken, registerWithOmi } from './registration';
 import { unreachableHost, unreachableUrlWarning } from './reachability';
 import { TOKEN_QUERY_PARAMETER, redactToken } from './security';
 import { type OmiResultEvent, detectEvent, simplifyResult, trackingIdOf } from './simplify';
@@ -82,10 +82,8 @@ export class OmiAiTrigger implements INodeType {
 		name: 'omiAiTrigger',
 		icon: { light: 'file:../../icons/omi.svg', dark: 'file:../../icons/omi.dark.svg' },
 		group: ['trigger'],
-		// From 1.1, n8n skips the v1 Webhook node's binaryData option, an expression per delivery, and leaves
-		// a body of a content type it cannot parse for the node to read.
-		version: [1, 1.1],
-		defaultVersion: 1.1,
+		// From 1.1, n8n leaves a body of a content type it cannot parse for the node to read.
+		...UNPARSED_BODY_VERSIONS,
 		subtitle:
 			'={{ $parameter["events"].length === 1 ? ($parameter["events"][0] === "callAnalysisCompleted" ? "Call analysis completed" : "Transcription completed") : "Transcriptions and call analyses" }}',
 		description: OMI_NODE_CREATOR_DESCRIPTION,
@@ -98,8 +96,7 @@ export class OmiAiTrigger implements INodeType {
 				name: WEBHOOK_NAME,
 				httpMethod: 'POST',
 				responseMode: 'onReceived',
-				// Empty, so that n8n answers with webhookResponse; its default would answer the text "firstEntryJson".
-				responseData: '',
+				responseData: ANSWER_WITH_WEBHOOK_RESPONSE,
 				path: 'omi-ai',
 			},
 		],

@@ -1,6 +1,8 @@
-import type { IDataObject, IDeduplicationOutput, IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
+import type { ReceivedRequest } from '../omi/n8n';
+import { checkProcessedAndRecordInTurn, rawBodyOf } from '../omi/n8n';
 import { isPlainObject } from '../shared/json';
 
 /** Far above any result OMI documents, far below what would strain n8n. */
@@ -16,14 +18,6 @@ export const MAX_NESTING = 32;
 const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 export type ReadResult = { body: IDataObject } | { refusal: { status: number; message: string } };
-
-interface ReceivedRequest {
-	headers: Record<string, unknown>;
-	body?: unknown;
-	rawBody?: Buffer;
-	/** n8n's reader of a body it left unread, within its own payload limit; it throws past it. */
-	readRawBody?: () => Promise<void>;
-}
 
 function declaredLength(headers: Record<string, unknown>): number {
 	const length = Number(headers['content-length']);
@@ -45,19 +39,14 @@ const notAnObject = (): ReadResult => ({ refusal: { status: 400, message: 'The b
 export async function readResultBody(request: ReceivedRequest): Promise<ReadResult> {
 	if (declaredLength(request.headers) > MAX_BODY_BYTES) return tooLarge();
 	if (String(request.headers['content-type'] ?? '').toLowerCase().startsWith('multipart/')) return notAnObject();
-	if (request.rawBody === undefined && request.readRawBody) {
-		try {
-			await request.readRawBody();
-		} catch (error) {
-			// Past n8n's own payload limit, or the sender gave up while sending.
-			return (error as { status?: number }).status === 413 ? tooLarge() : notAnObject();
-		}
-	}
-	if ((request.rawBody?.length ?? 0) > MAX_BODY_BYTES) return tooLarge();
+	const rawBody = await rawBodyOf(request);
+	if (rawBody === 'tooLarge') return tooLarge();
+	if (rawBody === 'unreadable') return notAnObject();
+	if ((rawBody?.length ?? 0) > MAX_BODY_BYTES) return tooLarge();
 	let body: unknown = request.body;
-	if (request.rawBody !== undefined) {
+	if (rawBody !== undefined) {
 		try {
-			body = JSON.parse(request.rawBody.toString('utf8')) as unknown;
+			body = JSON.parse(rawBody.toString('utf8')) as unknown;
 		} catch {
 			body = undefined;
 		}
@@ -171,41 +160,19 @@ export const deliveryScope = (context: IExecuteFunctions | IWebhookFunctions): s
 	`${context.getWorkflow().id ?? ''}:${context.getNode().id}`;
 
 /**
- * n8n's store reads a trigger's list, adds to it and writes it back, so two
- * executions recording at once would overwrite each other's additions. Within
- * a process they take turns; across processes (queue mode) they can still race.
- */
-const recordingQueues = new Map<string, Promise<unknown>>();
-
-/**
  * Records the results in n8n's processed-items store and returns those it
  * had recorded before. If the store fails, the results count as new: running
  * the workflow twice costs less than losing a result that OMI will not send again.
  */
 export async function recordResults(this: IExecuteFunctions, keys: string[]): Promise<string[]> {
-	const scope = deliveryScope(this);
-	const record = async () =>
-		await this.helpers.checkProcessedAndRecord(keys, 'node', { mode: 'entries', maxEntries: REMEMBERED_RESULTS });
-	const recorded = (recordingQueues.get(scope) ?? Promise.resolve()).then(async (): Promise<IDeduplicationOutput> => {
-		try {
-			return await record();
-		} catch {
-			// The first deliveries to a new trigger, in different processes, can both try to create the
-			// store's row; the later one fails, and finds the row when it tries again.
-			return await record();
-		}
-	});
-	const settled = recorded.catch(() => undefined);
-	recordingQueues.set(scope, settled);
 	try {
-		return (await recorded).processed.map(String);
+		const recorded = await checkProcessedAndRecordInTurn.call(this, deliveryScope(this), keys, REMEMBERED_RESULTS);
+		return recorded.processed.map(String);
 	} catch (error) {
 		this.logger.warn(
 			`OMI AI Trigger: n8n's processed-items store failed (${(error as Error).message}), so this result is not checked for a repeat`,
 			{ workflowId: this.getWorkflow().id, node: this.getNode().name },
 		);
 		return [];
-	} finally {
-		if (recordingQueues.get(scope) === settled) recordingQueues.delete(scope);
 	}
 }

@@ -1,5 +1,7 @@
 import { randomBytes } from 'crypto';
 
+import { StreamedBlob } from './n8n';
+
 /** A file whose bytes are produced on demand, so that a retry can send them again. */
 export interface StreamedFile {
 	fileName: string;
@@ -18,18 +20,12 @@ const CRLF = '\r\n';
 const quoted = (value: string) => value.replace(/[\r\n"\\]/g, (char) => encodeURIComponent(char));
 
 /**
- * A multipart/form-data body that n8n's HTTP helpers send as a stream.
- *
- * Community nodes may not bring `form-data` or import `stream`, but n8n hands
- * the body to axios, which streams any Blob through `blob.stream()` with the
- * Content-Length taken from `blob.size`. This object is such a Blob: the
- * fields and the file are produced part by part as the socket drains, so
- * memory stays flat however large the recording is, and every attempt
- * (n8n's Retry On Fail, a re-send after 401) opens the file afresh.
+ * A multipart/form-data body that n8n's HTTP helpers send as a stream (see
+ * StreamedBlob): the fields and the file are produced part by part as the
+ * socket drains, so memory stays flat however large the recording is, and
+ * every attempt (n8n's Retry On Fail, a re-send after 401) opens the file afresh.
  */
-export class StreamedMultipartBody {
-	readonly [Symbol.toStringTag] = 'Blob';
-
+export class StreamedMultipartBody extends StreamedBlob {
 	readonly type: string;
 
 	readonly size: number;
@@ -43,6 +39,7 @@ export class StreamedMultipartBody {
 		fileField: string,
 		private readonly file: StreamedFile,
 	) {
+		super();
 		const boundary = `----n8nOmiBoundary${randomBytes(12).toString('hex')}`;
 		this.type = `multipart/form-data; boundary=${boundary}`;
 		const fieldParts = Object.entries(fields).map(

@@ -1,5 +1,4 @@
 import type {
-	ICredentialDataDecryptedObject,
 	IDataObject,
 	IExecuteFunctions,
 	IHookFunctions,
@@ -12,12 +11,13 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import { cancelSignalOf } from '../shared/cancel';
 import type { FailureDetails as VendorFailure } from '../shared/errors';
 import { describeNetworkError, vendorApiError } from '../shared/errors';
 import { parseJsonObject } from '../shared/json';
-import { OMI_SUCCESS, OMI_TOKEN_REFUSED, FORCE_RENEWAL_HEADER, apiFamilyOf, describeOmiError, omiUrlOf } from './vendor';
-import { StreamedMultipartBody } from './multipart';
+import type { RequestFailure, RequestOutcome } from '../shared/n8n';
+import { cancelSignalOf, credentialsReadLately, requestFullResponse } from '../shared/n8n';
+import { redirectOptionsFor, requestRenewingToken } from './n8n';
+import { OMI_SUCCESS, OMI_TOKEN_REFUSED, apiFamilyOf, describeOmiError, omiUrlOf } from './vendor';
 
 export const OMI_CREDENTIAL_TYPE = 'omiCallApi';
 
@@ -55,31 +55,28 @@ const DEFAULT_TIMEOUT_MS = 60_000;
 
 const parseEnvelope = (body: unknown) => parseJsonObject(body) as OmiEnvelope | undefined;
 
+/** OMI refused the access token: with HTTP 401, or with HTTP 200 and the code in its envelope. */
+function tokenRefused(outcome: RequestOutcome): boolean {
+	if (!outcome.answered) return false;
+	return outcome.statusCode === 401 || OMI_TOKEN_REFUSED.includes(String(parseEnvelope(outcome.body)?.message));
+}
+
 interface FailureDetails extends VendorFailure {
 	omiCode?: string;
 }
 
-/** Turns whatever the HTTP layer threw into what the user should read, without secrets. */
-function describeTransportFailure(
-	error: unknown,
+/** What the user reads about an answer of an error status, or a failure before any answer, without secrets. */
+function describeFailure(
+	{ status, body, code, message }: RequestFailure,
 	describeCode: (code: string) => OmiErrorText,
 ): FailureDetails {
-	const err = error as {
-		message?: string;
-		httpCode?: string | null;
-		context?: { data?: unknown };
-		cause?: { code?: string; response?: { status?: number; data?: unknown } };
-		code?: string;
-	};
-	// n8n puts a network code such as ECONNRESET into httpCode when there was no answer.
-	const httpCode = /^\d{3}$/.test(String(err.httpCode)) ? String(err.httpCode) : undefined;
-	const status = httpCode ?? (err.cause?.response?.status ? String(err.cause.response.status) : undefined);
-	const envelope = parseEnvelope(err.context?.data ?? err.cause?.response?.data);
+	const httpCode = status === undefined ? undefined : String(status);
+	const envelope = parseEnvelope(body);
 	const omiCode = envelope?.message ?? envelope?.error;
 	if (omiCode) {
-		return { ...describeCode(String(omiCode)), httpCode: status ?? undefined, omiCode: String(omiCode) };
+		return { ...describeCode(String(omiCode)), httpCode, omiCode: String(omiCode) };
 	}
-	const networkProblem = describeNetworkError(err.cause?.code ?? err.code ?? err.httpCode ?? undefined);
+	const networkProblem = describeNetworkError(code);
 	if (networkProblem) {
 		return {
 			message: `Could not complete the request to OMI: ${networkProblem}`,
@@ -87,17 +84,17 @@ function describeTransportFailure(
 				'Check the base URLs in the credential. For short outages, turn on "Retry On Fail" in the node\'s settings.',
 		};
 	}
-	if (status) {
+	if (httpCode) {
 		return {
-			message: `OMI answered with HTTP ${status}`,
-			description: status.startsWith('5')
+			message: `OMI answered with HTTP ${httpCode}`,
+			description: httpCode.startsWith('5')
 				? 'OMI had a problem on its side. Try again later, or turn on "Retry On Fail" for this node.'
 				: 'OMI refused the request.',
-			httpCode: status,
+			httpCode,
 		};
 	}
 	return {
-		message: err.message ?? 'The request to OMI failed',
+		message: message ?? 'The request to OMI failed',
 		description: 'The request to OMI failed before OMI answered.',
 	};
 }
@@ -118,31 +115,9 @@ export async function omiApiRequest<T = unknown>(this: OmiContext, request: OmiR
 	return (await omiApiRequestWithAnswer.call(this, request)).payload as T;
 }
 
-/**
- * The credential as this context read it in the last half minute. n8n 2.x
- * decrypts a credential in an expression isolate, tens of milliseconds each
- * time, and httpRequestWithAuthentication decrypts it again for every request
- * anyway: reading it once for a run of requests (a poll of a long call
- * history, Return All) halves that cost. A poll context lives as long as the
- * activation, hence the short life, so that an edited credential's hosts are
- * used soon; the secrets to redact are read again on every failure.
- */
-const CREDENTIALS_KEPT_MS = 30_000;
-const recentCredentials = new WeakMap<OmiContext, { readAt: number; credentials: Promise<ICredentialDataDecryptedObject> }>();
-
-function recentCredentialsOf(context: OmiContext): Promise<ICredentialDataDecryptedObject> {
-	const kept = recentCredentials.get(context);
-	if (kept && Date.now() - kept.readAt < CREDENTIALS_KEPT_MS) return kept.credentials;
-	const credentials = context.getCredentials(OMI_CREDENTIAL_TYPE);
-	recentCredentials.set(context, { readAt: Date.now(), credentials });
-	// A failed read is not kept, so that the next request asks n8n again.
-	credentials.catch(() => recentCredentials.delete(context));
-	return credentials;
-}
-
 /** omiApiRequest, with OMI's whole answer next to its payload. */
 export async function omiApiRequestWithAnswer<T = unknown>(this: OmiContext, request: OmiRequest): Promise<OmiAnswer<T>> {
-	const credentials = await recentCredentialsOf(this);
+	const credentials = await credentialsReadLately(this, OMI_CREDENTIAL_TYPE);
 	const describeCode = (code: string) => request.errorMessages?.[code] ?? describeOmiError(code);
 	const fail = async (details: FailureDetails, extra: IDataObject = {}): Promise<never> => {
 		// n8n may have renewed the token during the request (after a 401): the credential holds the new one now.
@@ -163,27 +138,19 @@ export async function omiApiRequestWithAnswer<T = unknown>(this: OmiContext, req
 		timeout: request.timeoutMs ?? DEFAULT_TIMEOUT_MS,
 		// Stopping the execution ends the request, a 100 MB upload included.
 		abortSignal: cancelSignalOf(this),
-		// The redirect follower keeps a copy of every byte sent, to replay it
-		// after a redirect: with a streamed recording that is the whole file.
-		disableFollowRedirect: request.body instanceof StreamedMultipartBody,
+		...redirectOptionsFor(request.body),
 	};
 
-	const send = async (renewToken: boolean): Promise<unknown> => {
-		const headers = renewToken ? { ...(options.headers ?? {}), [FORCE_RENEWAL_HEADER]: '1' } : options.headers;
-		try {
-			return await this.helpers.httpRequestWithAuthentication.call(this, OMI_CREDENTIAL_TYPE, { ...options, headers });
-		} catch (error) {
-			return await fail(describeTransportFailure(error, describeCode));
-		}
-	};
-
-	let answer = await send(false);
-	let envelope = parseEnvelope(answer);
-	if (apiFamilyOf(request.path) === 'callbot' && OMI_TOKEN_REFUSED.includes(String(envelope?.message))) {
-		answer = await send(true);
-		envelope = parseEnvelope(answer);
+	let outcome = await requestFullResponse.call(this, OMI_CREDENTIAL_TYPE, options);
+	if (apiFamilyOf(request.path) === 'callbot' && tokenRefused(outcome)) {
+		outcome = await requestRenewingToken.call(this, OMI_CREDENTIAL_TYPE, options);
 	}
-	// An error status has already failed above, so an empty answer here came with a 2xx.
+	if (!outcome.answered) return await fail(describeFailure(outcome.failure, describeCode));
+	const { statusCode, body: answer } = outcome;
+	if (statusCode < 200 || statusCode >= 300) {
+		return await fail(describeFailure({ status: statusCode, body: answer }, describeCode));
+	}
+	const envelope = parseEnvelope(answer);
 	if (request.emptyAnswerIsSuccess && (answer === undefined || answer === null || answer === '')) {
 		return { payload: undefined as T, answer: undefined };
 	}

@@ -27,15 +27,6 @@ export const OMI_SUCCESS = 9999;
 /** Codes with which OMI refuses the access token rather than the API key. */
 export const OMI_TOKEN_REFUSED = ['token_expired', 'auth_invalid'];
 
-/**
- * n8n renews an expirable credential only after an HTTP 401. OMI may refuse a
- * token with HTTP 200 and `token_expired` instead; the transport then repeats
- * the request with this marker, the credential swaps the stale token for one
- * OMI is sure to answer with 401, and n8n's own renewal takes over. The marker
- * never leaves n8n.
- */
-export const FORCE_RENEWAL_HEADER = 'x-n8n-omi-force-renewal';
-
 export interface OmiUrls {
 	/** Host of /api/auth and the callBot endpoints. */
 	baseUrl: string;

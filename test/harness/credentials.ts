@@ -58,6 +58,11 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		return [];
 	}
 
+	/** n8n 2.x asks before every credential read; none of these types restricts its nodes. */
+	isCredentialUsableByNode(): boolean {
+		return true;
+	}
+
 	async authenticate(
 		credentials: ICredentialDataDecryptedObject,
 		typeName: string,

@@ -32,6 +32,22 @@ import { TEST_ITEMS_TYPE, TestNodeTypes } from './nodeTypes';
 
 export const OMI_NODE_TYPE = 'n8n-nodes-omicall.omiAi';
 
+/**
+ * WorkflowExecute.run of the n8n-core loaded: 1.x takes (workflow, startNode, destination),
+ * 2.x one object; the fast suite runs on both (jest.config.js, jest.n8n2.config.js).
+ */
+export function runWorkflow(
+	executor: WorkflowExecute,
+	workflow: Workflow,
+	startNode?: INode,
+	destinationNode?: { nodeName: string; mode: 'inclusive' | 'exclusive' },
+): ReturnType<WorkflowExecute['run']> {
+	const run = executor.run as unknown as (...args: unknown[]) => ReturnType<WorkflowExecute['run']>;
+	return run.length === 1
+		? run.call(executor, { workflow, startNode, destinationNode })
+		: run.call(executor, workflow, startNode, destinationNode);
+}
+
 export interface WorkflowJson {
 	nodes: INode[];
 	connections: IConnections;
@@ -104,7 +120,7 @@ export class TestN8n {
 		const workflow = this.workflow(nodes, connections, undefined, settings);
 		const workflowData = { id: workflow.id, name: 'test', nodes, connections } as unknown as IWorkflowBase;
 		const start = nodes.find((node) => node.type === TEST_ITEMS_TYPE);
-		const execution = new WorkflowExecute(this.additionalData(workflowData, executionId), 'manual').run(workflow, start);
+		const execution = runWorkflow(new WorkflowExecute(this.additionalData(workflowData, executionId), 'manual'), workflow, start);
 		const finished = (async (): Promise<RunResult> => {
 			const run = await execution;
 			return {

@@ -5,6 +5,7 @@ import type { IDataObject, INode, INodeExecutionData, IRun, IWorkflowBase, Workf
 import { Workflow, createRunExecutionData } from 'n8n-workflow';
 
 import type { TestN8n, WorkflowJson } from './engine';
+import { runWorkflow } from './engine';
 
 export interface PollExecution {
 	run: IRun;
@@ -90,7 +91,8 @@ export class TestPoller {
 	async fetchTestEvent(): Promise<IRun> {
 		const workflow = this.workflow(false, {});
 		const node = this.triggerNode;
-		return await new WorkflowExecute(this.n8n.additionalData(this.workflowData(), randomUUID(), 'manual'), 'manual').run(
+		return await runWorkflow(
+			new WorkflowExecute(this.n8n.additionalData(this.workflowData(), randomUUID(), 'manual'), 'manual'),
 			workflow,
 			node,
 			{ nodeName: node.name, mode: 'inclusive' },

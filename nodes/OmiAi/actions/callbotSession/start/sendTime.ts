@@ -1,18 +1,13 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { epochMsOfDateLike } from '../../../../omi/n8n';
 import { epochMsInZone } from '../../../../omi/time';
-
-/** Luxon's DateTime and JS Date, recognised by shape: values from n8n's expression sandbox come from another realm. */
-const hasMethod = (value: unknown, name: string): value is Record<string, () => unknown> =>
-	typeof value === 'object' && value !== null && typeof (value as Record<string, unknown>)[name] === 'function';
 
 function instantOf(sendAt: unknown, timeZone: string): number {
 	if (typeof sendAt === 'string') return epochMsInZone(sendAt, timeZone);
 	if (typeof sendAt === 'number') return sendAt;
-	if (hasMethod(sendAt, 'toMillis')) return Number(sendAt.toMillis());
-	if (hasMethod(sendAt, 'getTime')) return Number(sendAt.getTime());
-	return Number.NaN;
+	return epochMsOfDateLike(sendAt) ?? Number.NaN;
 }
 
 const shown = (value: unknown) => (typeof value === 'object' ? JSON.stringify(value) : String(value));

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { pauseUnlessStopped } from '../../shared/cancel';
+import { pauseUnlessStopped } from '../../shared/n8n';
 
 import type { AlovoiceResponse } from '../transport';
 import { alovoiceApiRequest } from '../transport';

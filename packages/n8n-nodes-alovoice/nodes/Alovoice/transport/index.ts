@@ -1,8 +1,10 @@
-import type { IDataObject, IExecuteFunctions, IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
 
 import type { FailureDetails } from '../../shared/errors';
 import { describeNetworkError, vendorApiError } from '../../shared/errors';
 import { parseJsonObject as parseJson } from '../../shared/json';
+import type { RequestFailure } from '../../shared/n8n';
+import { requestFullResponse } from '../../shared/n8n';
 import { TOKEN_PLACEHOLDER, resolveAlovoiceBaseUrl } from './vendor';
 
 export const ALOVOICE_CREDENTIAL_TYPE = 'alovoiceApi';
@@ -77,9 +79,8 @@ function describeHttpStatus(status: number, body: unknown): FailureDetails {
 	return { message, httpCode, description: 'Alovoice refused the request.' };
 }
 
-function describeNetworkFailure(error: unknown): FailureDetails {
-	const err = error as { code?: string; httpCode?: string | null; cause?: { code?: string } };
-	const problem = describeNetworkError(err.cause?.code ?? err.code ?? err.httpCode ?? undefined);
+function describeNetworkFailure(failure: RequestFailure): FailureDetails {
+	const problem = describeNetworkError(failure.code);
 	return {
 		message: `Could not complete the request to Alovoice${problem ? `: ${problem}` : ''}`,
 		description:
@@ -112,25 +113,14 @@ export async function alovoiceApiRequest(
 		json: true,
 		timeout: DEFAULT_TIMEOUT_MS,
 		abortSignal: this.getExecutionCancelSignal(),
-		// Statuses are judged here, so that no HTTP-library error carrying the URL is ever created.
-		ignoreHttpStatusErrors: true,
-		returnFullResponse: true,
 	};
-	let response: IN8nHttpFullResponse;
-	try {
-		response = (await this.helpers.httpRequestWithAuthentication.call(
-			this,
-			ALOVOICE_CREDENTIAL_TYPE,
-			options,
-		)) as IN8nHttpFullResponse;
-	} catch (error) {
-		return fail(describeNetworkFailure(error));
+	// Statuses are judged here, so that no HTTP-library error carrying the URL is ever created.
+	const outcome = await requestFullResponse.call(this, ALOVOICE_CREDENTIAL_TYPE, options);
+	if (!outcome.answered) return fail(describeNetworkFailure(outcome.failure));
+	if (outcome.statusCode < 200 || outcome.statusCode >= 300) {
+		return fail(describeHttpStatus(outcome.statusCode, outcome.body));
 	}
-
-	if (response.statusCode < 200 || response.statusCode >= 300) {
-		return fail(describeHttpStatus(response.statusCode, response.body));
-	}
-	const body = parseJson(response.body);
+	const body = parseJson(outcome.body);
 	if (!body) {
 		return fail({
 			message: 'Alovoice sent an answer that is not JSON',
