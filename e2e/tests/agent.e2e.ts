@@ -7,6 +7,8 @@
  * version in E2E_N8N_VERSIONS (default "2,1").
  */
 
+import { randomUUID } from 'node:crypto';
+
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 
@@ -30,6 +32,8 @@ describe.each(VERSIONS)('n8n %s.x: OMI AI as a tool of the AI Agent and of MCP c
 	let model: StandInModel;
 	let credentials: Credentials;
 	let chatUrl = '';
+	/** The same agent, its Analyze recording tool set to a binary file as in a workflow built for files. */
+	let binaryChatUrl = '';
 	const sandboxLog: string[] = [];
 	const step = stepsWithDiagnostics(() => n8n, sandboxLog);
 
@@ -47,6 +51,14 @@ describe.each(VERSIONS)('n8n %s.x: OMI AI as a tool of the AI Agent and of MCP c
 			const chatTrigger = workflow.nodes.find((node) => node.type === '@n8n/n8n-nodes-langchain.chatTrigger');
 			if (chatTrigger) chatUrl = `${n8n.baseUrl}/webhook/${chatTrigger.webhookId}/chat`;
 		}
+		const binary = example('omi-ask-about-calls.json', { credentials, slackUrl: 'http://127.0.0.1:9/unused', sandboxUrl: sandbox.url });
+		binary.name += ' (binary file)';
+		for (const node of binary.nodes) {
+			if (node.type === '@n8n/n8n-nodes-langchain.chatTrigger') node.webhookId = randomUUID();
+			if (node.name === 'Analyze recording') node.parameters = { ...node.parameters, source: 'binary', binaryPropertyName: 'data', recordingUrl: undefined };
+		}
+		await activateWorkflow(n8n, await createWorkflow(n8n, binary));
+		binaryChatUrl = `${n8n.baseUrl}/webhook/${binary.nodes.find((node) => node.type === '@n8n/n8n-nodes-langchain.chatTrigger')!.webhookId}/chat`;
 	});
 
 	afterAll(async () => {
@@ -58,17 +70,17 @@ describe.each(VERSIONS)('n8n %s.x: OMI AI as a tool of the AI Agent and of MCP c
 	beforeEach(() => sandbox.control.clearFaults());
 
 	/** Sends one chat message as n8n's chat widget does and returns the agent's answer. */
-	async function chat(sessionId: string, chatInput: string): Promise<string> {
+	async function chat(sessionId: string, chatInput: string, url = chatUrl): Promise<string> {
 		const started = model.requests.length;
-		const answer = await until(`the chat at ${chatUrl} to answer`, async () => {
-			const response = await fetch(chatUrl, {
+		const answer = await until(`the chat at ${url} to answer`, async () => {
+			const response = await fetch(url, {
 				method: 'POST',
 				headers: { 'content-type': 'application/json' },
 				body: JSON.stringify({ action: 'sendMessage', sessionId, chatInput }),
 			});
 			if (response.status === 404) return undefined;
 			const text = await response.text();
-			if (response.status !== 200) throw new Error(`POST ${chatUrl}: HTTP ${response.status} ${text}`);
+			if (response.status !== 200) throw new Error(`POST ${url}: HTTP ${response.status} ${text}`);
 			return JSON.parse(text) as { output?: string };
 		});
 		expect(model.requests.length).toBeGreaterThan(started);
@@ -158,6 +170,21 @@ describe.each(VERSIONS)('n8n %s.x: OMI AI as a tool of the AI Agent and of MCP c
 			expect(sandbox.control.uploads().map((upload) => [upload.endpoint, upload.trackingId])).toContainEqual(['call_analyze', 'agent-analysis-1']);
 		},
 	);
+
+	step('answers a tool set to a binary file that the model must pass a recording URL, and uploads nothing', async () => {
+		const uploadsBefore = sandbox.control.uploads().length;
+		model.script((request) => {
+			const [analysed] = toolResults(request);
+			if (!analysed) return { toolCalls: [{ name: 'Analyze_recording', arguments: { trackingId: 'agent-binary-1' } }] };
+			return { content: analysed.content };
+		});
+
+		const [answer] = JSON.parse(await chat('binary', 'Analyse the call I just had', binaryChatUrl)) as Array<{ error: string; whatToDo: string }>;
+
+		expect(answer.error).toBe('This tool reads a binary file, and an AI tool receives no files');
+		expect(answer.whatToDo).toMatch(/recording's http\(s\) URL.*Recording Source to Recording URL/);
+		expect(sandbox.control.uploads()).toHaveLength(uploadsBefore);
+	});
 
 	const faults = [
 		['an OMI plan limit', { type: 'envelope-error', message: 'limit_service' } as const, /limit_service.*Ask OMI to raise it/s],

@@ -20,14 +20,15 @@ const TOOL_DESCRIPTIONS: { [Resource in keyof OmiAiMap]: Record<OmiAiMap[Resourc
 		getMany: `Search the OMICall call history. Returns a list of calls, each with its call ID, direction (inbound, outbound or local), agent (name and extension), customer (name and phone), hotline, start and end times (ISO 8601), talk seconds, disposition and recording URL. Use it to answer questions about calls in a period, of an agent, of a customer phone or in one direction. ${DATE_FORMS}`,
 	},
 	callbotScript: {
-		get: 'Get one callBot (automatic calling) script by its ID, with its flow and the variables it fills per contact. Use it to explain what a callBot campaign says.',
-		getMany: 'List the callBot (automatic calling) scripts of the OMI account, each with its ID, name and variables. Use it to find a script by name.',
+		get: 'Get one callBot (automatic calling) script by its ID. Returns its name, its conversation flow and the variables it fills per contact. Use it to explain what a callBot campaign says.',
+		getMany:
+			'List the callBot (automatic calling) scripts of the OMI account. Returns each script with its ID, name and variables. Use it to find a script by name.',
 	},
 	callbotSession: {
 		countCalls:
 			'Count the calls a callBot campaign (session) has made, by the session ID (autocall_id), optionally only to some phone numbers. Returns the session ID and the count.',
 		getAnalyzedLogs:
-			"Get a callBot campaign's analysed conversation logs by the session ID (autocall_id): what each contact said, with the intent and entities OMI recognised. Use it to answer what customers said or wanted in a campaign.",
+			"Get a callBot campaign's analysed conversation logs by the session ID (autocall_id). Returns what each contact said, with the intent and entities OMI recognised. Use it to answer what customers said or wanted in a campaign.",
 		start: 'Start a callBot campaign: OMI phones each contact with a script. It places real phone calls; use it only when the user clearly asks to call someone.',
 	},
 	recording: {
