@@ -56,9 +56,6 @@ export function toolResults(request: ChatRequest): Array<{ name: string; content
 		.map((message) => ({ name: names.get(message.tool_call_id ?? '') ?? '', content: textOf(message) }));
 }
 
-export const lastUserText = (request: ChatRequest): string =>
-	textOf([...request.messages].reverse().find((message) => message.role === 'user') ?? { role: 'user', content: '' });
-
 let callCounter = 0;
 
 function completion(request: ChatRequest, turn: ScriptedTurn) {
