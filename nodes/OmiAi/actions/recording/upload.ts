@@ -22,7 +22,7 @@ export const uploadProperties: INodeProperties[] = [
 				name: 'Binary File',
 				value: 'binary',
 				description:
-					'A file from an earlier node: Google Drive, an HTTP download, an email attachment. Not for AI agents: a tool receives no file.',
+					'A file from an earlier node: Google Drive, an HTTP download, an email attachment (not for AI agents: a tool receives no file)',
 			},
 			{
 				name: 'Recording URL',
