@@ -15,12 +15,14 @@ import * as http from 'node:http';
 import { join, resolve } from 'node:path';
 
 import { type N8nServer, type OwnerAccount, installedN8nVersion, startN8n } from '../e2e/harness/n8nServer';
-import { createSandboxCredentials, packedTarballs } from '../e2e/harness/suite';
+import { createAgentCredentials, createSandboxCredentials, packedTarballs } from '../e2e/harness/suite';
 import { example } from '../e2e/harness/workflows';
 import { type Sandbox, startSandbox } from '../sandbox/server';
 
 const ROOT = resolve(__dirname, '..');
 const EXAMPLES = join(ROOT, 'examples');
+/** The bearer token MCP clients send to the MCP server example in the demo. */
+const DEMO_MCP_TOKEN = 'omi-demo-mcp-token';
 const ANALYZE_FORM_PATH = 'omi-analyze-call';
 
 const ports = {
@@ -99,7 +101,11 @@ async function main(): Promise<void> {
 		n8n = await startN8n({ version: '2', tarballs: packedTarballs(), port: ports.n8n, owner: OWNER });
 
 		step('Creating the sandbox credentials and the example workflows, active');
-		const credentials = await createSandboxCredentials(n8n, sandbox);
+		// The AI examples need a chat model: the OpenAI credential waits for the user's own key.
+		const credentials = {
+			...(await createSandboxCredentials(n8n, sandbox)),
+			...(await createAgentCredentials(n8n, { baseUrl: 'https://api.openai.com/v1', apiKey: 'paste-your-OpenAI-API-key' }, DEMO_MCP_TOKEN)),
+		};
 		const names: string[] = [];
 		for (const file of readdirSync(EXAMPLES).filter((name) => name.endsWith('.json'))) {
 			const workflow = example(file, { credentials, slackUrl, sandboxUrl: sandbox.url });
@@ -137,6 +143,11 @@ ${names.map((name) => `    - ${name}`).join('\n')}
   paste the key: uploads, scripts and campaigns then run against OMI. Results need more:
   OMI must reach n8n's webhook URL, and this n8n listens on 127.0.0.1 only. See the README,
   "Before you start", for a server that OMI can reach (WEBHOOK_URL).
+
+  The AI agent example "OMI: ask about your calls (AI agent)" needs a chat model: open the
+  credential "OpenAI account" and paste an OpenAI API key (or another provider's key and
+  its OpenAI-compatible Base URL), then open the workflow's chat. MCP clients connect to
+  ${n8n.baseUrl}/mcp/omi-calls with the bearer token "${DEMO_MCP_TOKEN}". See docs/ai-agents.md.
 
   Press Ctrl-C to stop everything.`);
 	} catch (error) {

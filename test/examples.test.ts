@@ -25,7 +25,8 @@ describe('examples/', () => {
 	it.each(ourNodes.map(({ file, node }) => [file, node.name, node]))(
 		'%s › "%s" uses only parameters the node has',
 		(_file, _name, node) => {
-			const type = nodeTypeRegistry[(node as INode).type];
+			// An AI agent's or MCP server's tool is the node itself under its type name plus "Tool".
+			const type = nodeTypeRegistry[(node as INode).type.replace(/Tool$/, '')];
 			expect(type).toBeDefined();
 			const known = new Set(type.description.properties.map((property) => property.name));
 			// n8n adds the schedule to every polling node itself.

@@ -150,6 +150,20 @@ export async function createSandboxCredentials(
 	return { omi: { id: omi.id, name: names.omi }, alovoice: { id: alovoice.id, name: names.alovoice } };
 }
 
+/**
+ * The credentials of the AI examples: n8n's OpenAI credential with its Base URL at `modelBaseUrl`
+ * (a stand-in model, or any OpenAI-compatible provider), and the bearer token of the MCP server example.
+ */
+export async function createAgentCredentials(
+	n8n: N8nServer,
+	model: { baseUrl: string; apiKey: string },
+	mcpToken: string,
+): Promise<Required<Pick<Credentials, 'openAi' | 'mcpBearer'>>> {
+	const openAi = await n8n.createCredential('OpenAI account', 'openAiApi', { apiKey: model.apiKey, url: model.baseUrl });
+	const mcpBearer = await n8n.createCredential("MCP clients' token", 'httpBearerAuth', { token: mcpToken });
+	return { openAi: { id: openAi.id, name: 'OpenAI account' }, mcpBearer: { id: mcpBearer.id, name: "MCP clients' token" } };
+}
+
 const HTML_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#x27': "'", '#x60': '`', '#x3D': '=' };
 const unescapeHtml = (text: string) => text.replace(/&(amp|lt|gt|quot|#x27|#x60|#x3D);/g, (_, name: string) => HTML_ENTITIES[name]);
 

@@ -35,6 +35,10 @@ export interface WorkflowJson {
 export interface Credentials {
 	omi: { id: string; name: string };
 	alovoice: { id: string; name: string };
+	/** The chat model of the AI agent example (n8n's OpenAI credential, its Base URL a stand-in or a real provider). */
+	openAi?: { id: string; name: string };
+	/** The token MCP clients send to the MCP server example. */
+	mcpBearer?: { id: string; name: string };
 }
 
 const OMI_AI = 'n8n-nodes-omicall.omiAi';
@@ -288,6 +292,8 @@ export function example(file: string, { credentials, slackUrl, sandboxUrl }: Exa
 	for (const entry of workflow.nodes) {
 		if (entry.credentials?.omiCallApi) entry.credentials.omiCallApi = credentials.omi;
 		if (entry.credentials?.alovoiceApi) entry.credentials.alovoiceApi = credentials.alovoice;
+		if (entry.credentials?.openAiApi && credentials.openAi) entry.credentials.openAiApi = credentials.openAi;
+		if (entry.credentials?.httpBearerAuth && credentials.mcpBearer) entry.credentials.httpBearerAuth = credentials.mcpBearer;
 		if (entry.type === 'n8n-nodes-base.httpRequest' && String(entry.parameters.url).includes('hooks.slack.com')) {
 			entry.parameters.url = slackUrl;
 		}

@@ -6,6 +6,7 @@ import * as callbotScript from './actions/callbotScript';
 import * as callbotSession from './actions/callbotSession';
 import * as recording from './actions/recording';
 import { router } from './actions/router';
+import { toolDescriptionProperties } from './actions/tool.descriptions';
 import { OMI_NODE_CREATOR_DESCRIPTION } from '../omi/n8n';
 import * as webhook from './actions/webhook';
 import { searchScripts } from './methods/listSearch';
@@ -13,6 +14,7 @@ import { getScriptVariables } from './methods/resourceMapping';
 import { operationSubtitle } from '../shared/subtitle';
 
 const properties: INodeTypeDescription['properties'] = [
+	...toolDescriptionProperties,
 	{
 		displayName: 'Resource',
 		name: 'resource',

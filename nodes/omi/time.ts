@@ -25,7 +25,8 @@ function zoneOffsetMs(epochMs: number, timeZone: string): number {
  * NaN when the text is not a date.
  */
 export function epochMsInZone(text: string, timeZone: string): number {
-	const trimmed = text.trim();
+	// "2026-03-01 08:00:00", as models and spreadsheets write it, is the ISO form with a space for the T.
+	const trimmed = text.trim().replace(/^(\d{4}-\d{2}-\d{2}) +(?=\d)/, '$1T');
 	if (HAS_OFFSET.test(trimmed)) return new Date(trimmed).getTime();
 	const wallClock = /^\d{4}-\d{2}-\d{2}$/.test(trimmed) ? `${trimmed}T00:00:00` : trimmed;
 	const asUtc = new Date(`${wallClock}Z`).getTime();

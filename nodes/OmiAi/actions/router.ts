@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { Routes } from '../../shared/router';
 import { route } from '../../shared/router';
+import { runsAsTool, toolFailureAnswer } from '../helpers/asTool';
 import type { OmiAiMap } from '../node.type';
 import * as call from './call';
 import * as callbotScript from './callbotScript';
@@ -18,5 +19,10 @@ export const routes: Routes<OmiAiMap> = {
 };
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	return await route.call(this, routes);
+	if (!runsAsTool(this)) return await route.call(this, routes);
+	try {
+		return await route.call(this, routes);
+	} catch (error) {
+		return [toolFailureAnswer(error)];
+	}
 }

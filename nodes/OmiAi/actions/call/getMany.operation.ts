@@ -32,14 +32,16 @@ const properties: INodeProperties[] = [
 				name: 'fromDate',
 				type: 'dateTime',
 				default: '',
-				description: "Only calls that started at or after this time (the workflow's time zone unless the value has an offset)",
+				description:
+					"Only calls that started at or after this time: ISO 8601, e.g. 2026-03-01T08:00:00+07:00, 2026-03-01T08:00:00 or 2026-03-01 (the workflow's time zone unless the value has an offset)",
 			},
 			{
 				displayName: 'Started Before',
 				name: 'toDate',
 				type: 'dateTime',
 				default: '',
-				description: "Only calls that started at or before this time (the workflow's time zone unless the value has an offset)",
+				description:
+					"Only calls that started at or before this time: ISO 8601, e.g. 2026-03-01T18:00:00+07:00, 2026-03-01T18:00:00 or 2026-03-01 (the workflow's time zone unless the value has an offset)",
 			},
 		],
 	},
@@ -55,7 +57,7 @@ function timeFilter(this: IExecuteFunctions, filters: IDataObject, field: 'fromD
 	if (Number.isNaN(ms)) {
 		throw new NodeOperationError(this.getNode(), `"${value}" is not a date and time`, {
 			itemIndex,
-			description: `Enter ${field === 'fromDate' ? 'Started After' : 'Started Before'} as a date and time, e.g. 2026-03-01T08:00:00.`,
+			description: `Enter ${field === 'fromDate' ? 'Started After' : 'Started Before'} as an ISO 8601 date and time, e.g. 2026-03-01T08:00:00+07:00, 2026-03-01T08:00:00 (the workflow's time zone) or 2026-03-01.`,
 		});
 	}
 	return ms;

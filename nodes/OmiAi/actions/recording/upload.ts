@@ -1,11 +1,13 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { runsAsTool } from '../../helpers/asTool';
 import { ItemParameters } from '../../helpers/itemParameters';
 import { isItemFailure, mapItems, settleItems } from '../../../shared/items';
 import { asText } from '../../../shared/parameters';
 import { type OmiAnswer, omiApiRequestWithAnswer } from '../../../omi/transport';
 import { StreamedMultipartBody } from '../../../omi/multipart';
+import { ASYNC_RESULT_NOTE } from '../tool.descriptions';
 import type { Recording } from './source';
 import { recordingFromBinary, recordingFromUrl, recordingUrlOf } from './source';
 
@@ -19,7 +21,8 @@ export const uploadProperties: INodeProperties[] = [
 			{
 				name: 'Binary File',
 				value: 'binary',
-				description: 'A file from an earlier node: Google Drive, an HTTP download, an email attachment',
+				description:
+					'A file from an earlier node: Google Drive, an HTTP download, an email attachment (not for AI agents: a tool receives no file)',
 			},
 			{
 				name: 'Recording URL',
@@ -116,6 +119,13 @@ async function prepareUpload(
 		const url = recordingUrlOf.call(this, itemIndex, asText(parameters.value('recordingUrl', item, itemIndex)));
 		return { trackingId, recording: async () => await recordingFromUrl.call(this, itemIndex, url, timeoutMs) };
 	}
+	if (runsAsTool(this)) {
+		throw new NodeOperationError(this.getNode(), 'This tool reads a binary file, and an AI tool receives no files', {
+			itemIndex,
+			description:
+				"Ask the user for the recording's http(s) URL. The workflow's author must set this tool's Recording Source to Recording URL and let the model fill the URL.",
+		});
+	}
 	const recording = await recordingFromBinary.call(
 		this,
 		items,
@@ -177,6 +187,7 @@ export async function uploadRecordings(
 				source: recording.source,
 				response: answered.payload as IDataObject,
 				omiAnswer: answered.answer,
+				...(runsAsTool(this) ? { resultArrives: ASYNC_RESULT_NOTE } : {}),
 			};
 		},
 		concurrency,
