@@ -141,3 +141,9 @@ export async function pauseUnlessStopped(this: IExecuteFunctions, ms: number, it
 	}
 	if (signal?.aborted) throw new NodeOperationError(this.getNode(), 'The execution was stopped', { itemIndex });
 }
+
+/**
+ * Whether the node runs as a tool of an AI Agent or an MCP Server Trigger. Relies on n8n running a usableAsTool
+ * node under its type name with "Tool" appended; checked on n8n 1.123 and 2.41.
+ */
+export const runsAsTool = (context: IExecuteFunctions): boolean => context.getNode().type.endsWith('Tool');

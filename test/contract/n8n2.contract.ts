@@ -37,7 +37,7 @@ import {
 	redirectOptionsFor,
 	requestRenewingToken,
 } from '../../nodes/omi/n8n';
-import { credentialsReadLately, failureOf, pauseUnlessStopped, requestFullResponse } from '../../nodes/shared/n8n';
+import { credentialsReadLately, failureOf, pauseUnlessStopped, requestFullResponse, runsAsTool } from '../../nodes/shared/n8n';
 import { TestN8n } from '../harness/engine';
 import { TEST_ITEMS_TYPE } from '../harness/nodeTypes';
 
@@ -365,6 +365,17 @@ describe('n8n 2.x contracts of the workarounds (nodes/shared/n8n.ts, nodes/omi/n
 			expect.objectContaining({ status: 418, body: { message: 'teapot_code' } }),
 			expect.objectContaining({ code: 'ECONNREFUSED' }),
 		]);
+	});
+
+	it('[Tool type name] n8n 2.x offers a usableAsTool node to agents under its type name with "Tool" appended', () => {
+		const { convertNodeToAiTool } = fromServer<{
+			convertNodeToAiTool: (item: { description: { name: string } }) => { description: { name: string } };
+		}>('tool-generation/ai-tools.js');
+		const { description } = convertNodeToAiTool({ description: { ...new OmiAi().description } });
+		expect(description.name).toBe('omiAiTool');
+		const context = { getNode: () => ({ type: `n8n-nodes-omicall.${description.name}` }) } as unknown as IExecuteFunctions;
+		expect(runsAsTool(context)).toBe(true);
+		expect(runsAsTool({ getNode: () => ({ type: 'n8n-nodes-omicall.omiAi' }) } as unknown as IExecuteFunctions)).toBe(false);
 	});
 
 	it('[Node panel] n8n 2.x merges a trigger into the app node of the same name, showing the trigger\'s description', () => {

@@ -2,7 +2,8 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { Routes } from '../../shared/router';
 import { route } from '../../shared/router';
-import { runsAsTool, toolFailureAnswer } from '../helpers/asTool';
+import { runsAsTool } from '../../shared/n8n';
+import { toolFailureAnswer } from '../helpers/asTool';
 import type { OmiAiMap } from '../node.type';
 import * as call from './call';
 import * as callbotScript from './callbotScript';

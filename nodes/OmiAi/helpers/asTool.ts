@@ -1,9 +1,6 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { isItemFailure } from '../../shared/items';
-
-/** n8n runs a node as an AI Agent's or an MCP Server Trigger's tool under its type name plus "Tool". */
-export const runsAsTool = (context: IExecuteFunctions): boolean => context.getNode().type.endsWith('Tool');
 
 /**
  * A failure as the model's answer: the reason and what to do. n8n 1.x ends

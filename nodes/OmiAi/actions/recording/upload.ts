@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { runsAsTool } from '../../helpers/asTool';
+import { runsAsTool } from '../../../shared/n8n';
 import { ItemParameters } from '../../helpers/itemParameters';
 import { isItemFailure, mapItems, settleItems } from '../../../shared/items';
 import { asText } from '../../../shared/parameters';
