@@ -199,18 +199,10 @@ export interface UtteranceAnalytics {
 export interface AnalysisResult {
 	tracking_id: string;
 	analyst_results: {
-		topic: string;
-		duration: number;
 		staff_talk_time: number;
 		customer_talk_time: number;
-		silence_time: number;
-		staff_talk_ratio: number;
-		overall_sentiment: Sentiment;
 		staff_score: number;
 		customer_score: number;
-		keywords_found: number;
-		utterances: number;
-		language: 'vi';
 	};
 	criteria_classification_result: {
 		criteria_set_name: string;

@@ -6,6 +6,7 @@ import { isItemFailure, mapItems, settleItems } from '../../../shared/items';
 import { asText } from '../../../shared/parameters';
 import { type OmiAnswer, omiApiRequestWithAnswer } from '../../../omi/transport';
 import { StreamedMultipartBody } from '../../../omi/multipart';
+import { omiAnswerWarnings } from '../../../omi/answerFields';
 import type { Recording } from './source';
 import { recordingFromBinary, recordingFromUrl, recordingUrlOf } from './source';
 
@@ -82,6 +83,9 @@ export const uploadProperties: INodeProperties[] = [
 		],
 	},
 ];
+
+/** What OMI's acknowledgement of an upload holds (docs/omi-api.md §2.2). */
+const UPLOAD_ACKNOWLEDGEMENT = { tracking_id: true, status: true } as const;
 
 export interface UploadTarget {
 	operation: 'transcribe' | 'analyzeCall';
@@ -177,6 +181,7 @@ export async function uploadRecordings(
 				source: recording.source,
 				response: answered.payload as IDataObject,
 				omiAnswer: answered.answer,
+				...omiAnswerWarnings(answered.answer, UPLOAD_ACKNOWLEDGEMENT),
 			};
 		},
 		concurrency,
