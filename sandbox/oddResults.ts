@@ -12,15 +12,18 @@ export interface OddResult {
 	field: string;
 	kind: 'transcription' | 'analysis';
 	body: (trackingId: string) => Record<string, unknown>;
-	/** The one warning the trigger gives for it. */
+	/** The one warning the trigger gives for what it could not read. */
 	warning: RegExp;
+	/** Fields of the case that the trigger does not know, each named in a warning of its own after that one. */
+	unknown?: string[];
 }
 
-const analysis = (field: string, value: unknown, warning: RegExp, extra: Record<string, unknown> = {}): OddResult => ({
+const analysis = (field: string, value: unknown, warning: RegExp, extra: Record<string, unknown> = {}, unknown?: string[]): OddResult => ({
 	field,
 	kind: 'analysis',
 	body: (trackingId) => ({ ...buildResult('analysis', trackingId), [field]: value, ...extra }),
 	warning,
+	unknown,
 });
 
 const transcription = (field: string, value: unknown, warning: RegExp): OddResult => ({
@@ -48,6 +51,7 @@ export const ODD_RESULTS: OddResult[] = [
 		{ STAFF: { points: 70 }, CUSTOMER: { score: 80, max_score: 100 } },
 		/^qa\.staffScore: not found \(looked at quality_evaluation_result\.STAFF\.score, analyst_results\.staff_score\)$/,
 		{ analyst_results: { staff_talk_time: 30, customer_talk_time: 20 } },
+		['quality_evaluation_result.STAFF.points'],
 	),
 	analysis(
 		'quality_evaluation_result',

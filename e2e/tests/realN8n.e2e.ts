@@ -11,7 +11,15 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-import { ODD_RESULTS, type Sandbox, startSandbox } from '../../sandbox/server';
+import {
+	ODD_RESULTS,
+	type Sandbox,
+	analysisWithUnknownFields,
+	startSandbox,
+	transcriptionWithUnknownFields,
+	unknownFieldWarning,
+	valuesNotKept,
+} from '../../sandbox/server';
 import { type N8nServer, type N8nVersion, freePort, startN8n } from '../harness/n8nServer';
 import {
 	activateWorkflow,
@@ -372,8 +380,30 @@ describe.each(VERSIONS)('n8n %s.x', (version) => {
 		expect(items).toHaveLength(bodies.length);
 		for (const [index, odd] of ODD_RESULTS.entries()) {
 			const item = items.find((candidate) => JSON.stringify(candidate.raw) === JSON.stringify(bodies[index]));
-			expect({ case: index, item }).toMatchObject({ case: index, item: { warnings: [expect.stringMatching(odd.warning)] } });
+			expect({ case: index, item }).toMatchObject({ case: index, item: { warnings: [expect.stringMatching(odd.warning), ...(odd.unknown ?? []).map((field) => unknownFieldWarning(field))] } });
 			expect(item).not.toHaveProperty('headers');
+		}
+	});
+
+	step('a result with unknown fields keeps every value: known ones in the simplified fields, unknown ones in otherFields, each named in warnings', async () => {
+		const name = 'e2e odd result shapes';
+		const registered = sandbox.control.webhook().current as string;
+		const before = (await executions(name)).length;
+		const results = [analysisWithUnknownFields('e2e-unknown-a'), transcriptionWithUnknownFields('e2e-unknown-t')];
+		for (const { body } of results) {
+			const answer = await fetch(registered, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+			expect(answer.status).toBe(200);
+		}
+
+		const items = await until('the executions of the results with unknown fields', async () => {
+			const list = (await executions(name)).filter((execution) => execution.status === 'success');
+			return list.length >= before + results.length ? list.map((execution) => outputOf(execution, 'OMI AI Trigger')[0]) : undefined;
+		});
+		for (const { body, unknown, placeOf } of results) {
+			const item = items.find((candidate) => candidate.trackingId === body.tracking_id);
+			expect(valuesNotKept(body, item, unknown, placeOf)).toEqual([]);
+			expect(item?.warnings).toEqual(unknown.map((field) => unknownFieldWarning(field)));
+			expect(item).not.toHaveProperty('raw');
 		}
 	});
 });
