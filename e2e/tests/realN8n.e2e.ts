@@ -12,8 +12,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 import {
+	CALL_UNKNOWN_FIELDS,
 	ODD_RESULTS,
 	type Sandbox,
+	UPLOAD_UNKNOWN_FIELDS,
 	analysisWithUnknownFields,
 	startSandbox,
 	transcriptionWithUnknownFields,
@@ -35,7 +37,18 @@ import {
 	type SlackCatcher,
 	until,
 } from '../harness/suite';
-import { ACTION_PATHS, type Credentials, type WorkflowJson, actionWorkflows, example, exampleName, triggerOnly } from '../harness/workflows';
+import {
+	ACTION_PATHS,
+	type Credentials,
+	type WorkflowJson,
+	actionWorkflows,
+	chain,
+	example,
+	exampleName,
+	omi,
+	triggerOnly,
+	webhookStart,
+} from '../harness/workflows';
 
 const ROOT = resolve(__dirname, '..', '..');
 const PACKAGE = 'n8n-nodes-omicall';
@@ -405,5 +418,25 @@ describe.each(VERSIONS)('n8n %s.x', (version) => {
 			expect(item?.warnings).toEqual(unknown.map((field) => unknownFieldWarning(field)));
 			expect(item).not.toHaveProperty('raw');
 		}
+	});
+
+	step('an upload answer and a call record with unknown fields keep every value, each unknown field named in warnings', async () => {
+		sandbox.control.addFault({ path: '/api/ai/speech_to_text', fault: { type: 'add-fields', fields: UPLOAD_UNKNOWN_FIELDS.fields } });
+		const trackingId = 'e2e-unknown-upload';
+		const [upload] = await runAction(ACTION_PATHS.transcribeFromUrl, { url: `${sandbox.url}/recordings/${trackingId}.wav?seconds=1`, trackingId });
+		const answer = { status_code: 9999, message: 'success', payload: { tracking_id: trackingId, status: 'PROCESSING' } };
+		const sent = { ...answer, request_id: 'req-42', payload: { ...answer.payload, job_id: 'job-9', queue: { position: 3, eta_seconds: 40 } } };
+		expect(valuesNotKept(sent, upload, UPLOAD_UNKNOWN_FIELDS.unknown, (path) => ['omiAnswer', ...path], 'omiAnswer')).toEqual([]);
+		expect([...(upload.warnings as string[])].sort()).toEqual(UPLOAD_UNKNOWN_FIELDS.unknown.map((field) => unknownFieldWarning(field, 'omiAnswer')).sort());
+
+		const path = 'e2e-call-get';
+		const getCall = { resource: 'call', operation: 'get', callId: '={{ $json.body.callId }}', simplify: '={{ $json.body.simplify }}' };
+		await activate(await createWorkflow(chain('e2e: get a call', [webhookStart(path), omi('Get Call', getCall, credentials)])));
+		const [call] = sandbox.control.addCalls([{ extraFields: CALL_UNKNOWN_FIELDS.extraFields }]);
+		const [record] = await runAction(path, { callId: call.id, simplify: false });
+		const [item] = await runAction(path, { callId: call.id, simplify: true });
+		expect(record).toMatchObject({ call_uuid: 'c-7b1f0c2e', customer: { email: 'khach@example.vn' } });
+		expect(valuesNotKept(record, item, CALL_UNKNOWN_FIELDS.unknown, CALL_UNKNOWN_FIELDS.placeOf)).toEqual([]);
+		expect([...(item.warnings as string[])].sort()).toEqual(CALL_UNKNOWN_FIELDS.unknown.map((field) => unknownFieldWarning(field)).sort());
 	});
 });
