@@ -26,11 +26,12 @@ const analysis = (field: string, value: unknown, warning: RegExp, extra: Record<
 	unknown,
 });
 
-const transcription = (field: string, value: unknown, warning: RegExp): OddResult => ({
+const transcription = (field: string, value: unknown, warning: RegExp, unknown?: string[]): OddResult => ({
 	field,
 	kind: 'transcription',
 	body: (trackingId) => ({ ...buildResult('transcription', trackingId), [field]: value }),
 	warning,
+	unknown,
 });
 
 export const ODD_RESULTS: OddResult[] = [
@@ -62,6 +63,9 @@ export const ODD_RESULTS: OddResult[] = [
 	transcription('from', 'start', /^segments\[0\]\.start: from is text "start", not a number$/),
 	transcription('to', [], /^segments\[0\]\.end: to is a list, not a number$/),
 	transcription('word_alignment', 5, /^word_alignment: expected a list, found the number 5/),
-	transcription('word_alignment', '[{"w":"Xin","s":0}]', /^word_alignment: 1 of 1 entries have no word \(looked at word, text\)/),
+	transcription('word_alignment', '[{"w":"Xin","s":0}]', /^word_alignment: 1 of 1 entries have no word \(looked at word, text\)/, [
+		'word_alignment[].w',
+		'word_alignment[].s',
+	]),
 	transcription('tracking_id', true, /^trackingId: tracking_id is true, not text$/),
 ];
