@@ -61,6 +61,30 @@ export function valuesNotKept(
 /** The warning a node gives for each unknown field. */
 export const unknownFieldWarning = (field: string, keptIn = 'otherFields') => `Unknown field "${field}" kept in ${keptIn}.${field}`;
 
+export interface ResultWithUnknownFields {
+	body: { tracking_id: string };
+	unknown: string[];
+	placeOf: (path: Path) => Path | undefined;
+}
+
+/**
+ * What is wrong with the trigger's items for these results: a value not
+ * kept, warnings other than one per unknown field, or a `raw` that unknown
+ * fields alone must not add. Empty when all is right.
+ */
+export function resultItemProblems(results: ResultWithUnknownFields[], items: Array<Record<string, unknown>>): string[] {
+	return results.flatMap(({ body, unknown, placeOf }) => {
+		const item = items.find((candidate) => candidate.trackingId === body.tracking_id);
+		if (!item) return [`no item for ${body.tracking_id}`];
+		const expected = unknown.map((field) => unknownFieldWarning(field));
+		return [
+			...valuesNotKept(body, item, unknown, placeOf),
+			...(JSON.stringify(item.warnings) === JSON.stringify(expected) ? [] : [`${body.tracking_id} warnings: ${JSON.stringify(item.warnings)}`]),
+			...('raw' in item ? [`${body.tracking_id} has raw`] : []),
+		];
+	});
+}
+
 const CARD = { score: 'Score', max_score: 'MaxScore', passed: 'Passed', failed: 'Failed' } as const;
 
 /** An analysis whose every value the trigger carries or keeps, unknown fields inside each field it reads. */
