@@ -26,7 +26,7 @@ export class OmiCallApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:../icons/omi.svg', dark: 'file:../icons/omi.dark.svg' };
 
-	documentationUrl = 'https://fill-in-before-publishing.invalid/n8n-nodes-omicall#credentials';
+	documentationUrl = 'https://fill-in-before-publishing.invalid/n8n-nodes-omicall/blob/main/docs/omicall-api-credential.md';
 
 	properties: INodeProperties[] = [
 		{

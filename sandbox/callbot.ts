@@ -39,7 +39,7 @@ export async function executeByPhone({ req, res, url, core }: RouteContext): Pro
 	const scriptId = asText(body.bot_script_id);
 	if (!SCRIPTS.some((s) => s.id === scriptId)) return sendFail(res, 'resource_not_found');
 	const extSessionId = asText(body.ext_session_id);
-	// The double-submit guard only applies when the caller sends an id (seed 004).
+	// The double-submit guard only applies when the caller sends an id (OMI's callBot document).
 	if (extSessionId !== '' && core.state.extSessionIds.has(extSessionId)) return sendFail(res, 'ext_session_id_existed');
 
 	const errors: PhoneError[] = [];
@@ -89,7 +89,7 @@ export async function listAnalyzedLogs({ req, res, url, core }: RouteContext): P
 	const body = await readJsonBody(req);
 	if (body.kind === 'aborted') return;
 	const refUuid = body.kind === 'json' && isPlainObject(body.value) ? asText(body.value.ref_uuid) : '';
-	// This endpoint documents a plain 400 instead of the envelope (seed 004).
+	// This endpoint documents a plain 400 instead of the envelope (OMI's callBot document).
 	if (refUuid === '') return sendJson(res, 400, { error: 'Invalid request' });
 	const keywordRaw = body.kind === 'json' && isPlainObject(body.value) ? body.value.keyword : undefined;
 	const keyword = typeof keywordRaw === 'string' ? searchable(keywordRaw.trim()) : '';
@@ -108,7 +108,7 @@ export async function listAnalyzedLogs({ req, res, url, core }: RouteContext): P
 		total_items: matching.length,
 		total_pages: totalPages,
 		has_next: hasNext,
-		// Seed 004 answers next_page 1 / previous_page 1 on a single page: the current page when there is no other.
+		// OMI's callBot document answers next_page 1 / previous_page 1 on a single page: the current page when there is no other.
 		next_page: hasNext ? page + 1 : page,
 		has_previous: hasPrevious,
 		previous_page: hasPrevious ? page - 1 : page,

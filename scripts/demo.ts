@@ -136,7 +136,7 @@ ${names.map((name) => `    - ${name}`).join('\n')}
   With a real OMI key, open the credential "OMI sandbox", set Environment to Production and
   paste the key: uploads, scripts and campaigns then run against OMI. Results need more:
   OMI must reach n8n's webhook URL, and this n8n listens on 127.0.0.1 only. See the README,
-  "Install in n8n", for a server that OMI can reach (WEBHOOK_URL).
+  "Before you start", for a server that OMI can reach (WEBHOOK_URL).
 
   Press Ctrl-C to stop everything.`);
 	} catch (error) {

@@ -8,7 +8,7 @@
 //   node scripts/scanner-lint.mjs DIR...     the same, in each package folder DIR (the repository holds two packages)
 //   node scripts/scanner-lint.mjs --tarball DIR   only the scanner's tarball leg, on an unpacked tarball in DIR
 //
-// The built package is the tarball's content because scripts/publish.mjs refuses a
+// The built package is the tarball's content because scripts/publish.cjs refuses a
 // tarball holding anything but dist/, README.md, LICENSE and package.json.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';

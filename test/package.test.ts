@@ -35,6 +35,19 @@ function exportedInstance<T>(file: string): T {
 	return new Class();
 }
 
+/**
+ * The repository file a documentation link points to, checked to exist in this package's docs/:
+ * `<repository>/blob/main/<package folder>/docs/<page>.md`, optionally with an #anchor.
+ */
+function docsPageOf(pkg: { repository: { url: string; directory?: string } }, url: string): string {
+	const repository = pkg.repository.url.replace(/^git\+/, '').replace(/\.git$/, '');
+	const prefix = `${repository}/blob/main/${pkg.repository.directory ? `${pkg.repository.directory}/` : ''}docs/`;
+	expect(url.startsWith(prefix)).toBe(true);
+	const path = url.slice(`${repository}/blob/main/`.length).split('#')[0];
+	expect(existsSync(join(root, path))).toBe(true);
+	return path;
+}
+
 describe.each(PACKAGES)('the published package $name', ({ folder, name }) => {
 	const pkg = packageJsonOf(folder);
 
@@ -75,8 +88,17 @@ describe.each(PACKAGES)('the published package $name', ({ folder, name }) => {
 			const codex = JSON.parse(readFileSync(join(folder, codexFile), 'utf8'));
 			const node = exportedInstance<{ description: { name: string } }>(join(folder, nodeFile));
 			expect(codex.node).toBe(`${pkg.name}.${node.description.name}`);
-			// Under the homepage, so that filling in the repository fills in these too.
-			expect(codex.resources.primaryDocumentation[0].url).toMatch(new RegExp(`^${pkg.homepage.split('#')[0]}#`));
+			// n8n's "Docs" link: the node's page in the repository, so that filling in the repository fills in these too.
+			for (const { url } of [...codex.resources.primaryDocumentation, ...codex.resources.credentialDocumentation]) {
+				expect(docsPageOf(pkg, url)).toMatch(/docs\/[\w-]+\.md$/);
+			}
+		}
+	});
+
+	it("links every credential's documentation to its page in the repository", () => {
+		for (const file of pkg.n8n.credentials as string[]) {
+			const credential = exportedInstance<{ documentationUrl: string }>(join(folder, file));
+			expect(docsPageOf(pkg, credential.documentationUrl)).toMatch(/docs\/[\w-]+\.md$/);
 		}
 	});
 });

@@ -2,130 +2,231 @@ import { spawnSync } from 'node:child_process';
 import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { testRepository, withFilledInMetadata } from './harness/filledInMetadata';
+import { placeholderBase, testRepository, withFilledInMetadata } from './harness/filledInMetadata';
 
-// scripts/publish.mjs, the script publish.yml runs, in dry runs (npm publish --dry-run,
-// provenance off: it needs GitHub's OIDC token). The package as it is must be refused
-// for its placeholders; copies with the placeholders filled in show what it publishes
-// and what it refuses.
+// scripts/publish.cjs, the script publish.yml runs. Its checks are called here in this
+// process, on both packages; three runs of the script itself show the whole way, in dry
+// runs (npm publish --dry-run, provenance off: it needs GitHub's OIDC token): the
+// repository as it is is refused for its placeholders, a copy with them filled in
+// publishes both packages, and n8n's scanner lint refuses a tarball it fails.
+type Pkg = Record<string, any>;
+type RepositoryPackage = { name: string; short: string; folder: string; dir: string; pkg: Pkg };
+/* eslint-disable @typescript-eslint/no-require-imports */
+const { metadataProblems, repositoryPackages } = require('../scripts/packages.cjs') as {
+	metadataProblems: (pkg: Pkg, options?: { actionsRepository?: string; folder?: string }) => string[];
+	repositoryPackages: (root: string) => RepositoryPackage[];
+};
+const { packagesToPublish, parseArgs, shippedUrlProblems, tarballProblems } = require('../scripts/publish.cjs') as {
+	packagesToPublish: (
+		packages: RepositoryPackage[],
+		args: { dryRun: boolean; tag?: string; names: string[] },
+	) => { packages?: RepositoryPackage[]; problem?: string };
+	parseArgs: (argv: string[], env?: Record<string, string>) => { dryRun: boolean; tag?: string; names: string[] };
+	shippedUrlProblems: (pkg: Pkg, dir: string, paths: string[]) => string[];
+	tarballProblems: (pkg: Pkg, paths: string[]) => string[];
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
+
 const root = join(__dirname, '..');
-const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-const placeholderBase = pkg.homepage.split('#')[0] as string;
+const packages = repositoryPackages(root);
+const [omicall, alovoice] = packages;
 const temporaryDirs: string[] = [];
 
 afterAll(() => {
 	for (const dir of temporaryDirs) rmSync(dir, { recursive: true, force: true });
 });
 
-function filesUnder(dir: string): string[] {
+/** The files under `dir`, relative to `from`. */
+function filesUnder(dir: string, from: string): string[] {
 	return readdirSync(dir, { recursive: true, withFileTypes: true })
 		.filter((entry) => entry.isFile())
-		.map((entry) => relative(root, join(entry.parentPath, entry.name)));
+		.map((entry) => relative(from, join(entry.parentPath, entry.name)));
 }
 
-/** A copy of the built package with the metadata a maintainer would fill in. */
-function filledInCopy(edit: (copy: string, manifest: Record<string, any>) => void = () => {}) {
+/** What the package in `dir` ships: its built files, README.md, LICENSE and package.json. */
+const shippedFiles = (dir: string) => [...filesUnder(join(dir, 'dist'), dir), 'LICENSE', 'README.md', 'package.json'].sort();
+
+/** A copy of the built repository (both packages) with the metadata a maintainer would fill in. */
+function filledInCopy(edit: (copy: string) => void = () => {}) {
 	const copy = mkdtempSync(join(tmpdir(), 'publish-test-'));
 	temporaryDirs.push(copy);
-	for (const file of ['dist', 'README.md', 'LICENSE', '.npmrc']) cpSync(join(root, file), join(copy, file), { recursive: true });
-	for (const file of filesUnder(join(root, 'dist'))) {
-		const text = readFileSync(join(copy, file), 'utf8');
-		if (text.includes(placeholderBase)) writeFileSync(join(copy, file), text.split(placeholderBase).join(testRepository));
+	cpSync(join(root, '.npmrc'), join(copy, '.npmrc'));
+	for (const { folder, dir, pkg } of packages) {
+		const target = join(copy, folder);
+		for (const file of ['dist', 'README.md', 'LICENSE']) cpSync(join(dir, file), join(target, file), { recursive: true });
+		for (const file of filesUnder(join(target, 'dist'), target)) {
+			const text = readFileSync(join(target, file), 'utf8');
+			if (text.includes(placeholderBase)) writeFileSync(join(target, file), text.split(placeholderBase).join(testRepository));
+		}
+		writeFileSync(join(target, 'package.json'), JSON.stringify(withFilledInMetadata(pkg, folder), null, 2));
 	}
-	const manifest = withFilledInMetadata(pkg);
-	edit(copy, manifest);
-	writeFileSync(join(copy, 'package.json'), JSON.stringify(manifest, null, 2));
+	edit(copy);
 	return copy;
 }
 
-function publishDryRun(cwd: string, args: string[], env: Record<string, string> = {}) {
+/** scripts/publish.cjs in `cwd`, outside GitHub Actions unless `env` says otherwise. */
+function publishScript(cwd: string, args: string[], env: Record<string, string> = {}) {
 	const { GITHUB_REPOSITORY, GITHUB_REF_NAME, ...rest } = process.env;
 	void GITHUB_REPOSITORY;
 	void GITHUB_REF_NAME;
-	const result = spawnSync(process.execPath, [join(root, 'scripts', 'publish.mjs'), '--dry-run', ...args], {
+	const result = spawnSync(process.execPath, [join(root, 'scripts', 'publish.cjs'), ...args], {
 		cwd,
 		encoding: 'utf8',
 		env: { ...rest, ...env },
 	});
-	return { status: result.status, out: `${result.stdout}\n${result.stderr}` };
+	return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-describe('publishing (scripts/publish.mjs, as publish.yml runs it)', () => {
-	it('publishes exactly dist/, README.md, LICENSE and package.json, in a dry run', () => {
-		const { status, out } = publishDryRun(filledInCopy(), ['--tag', `v${pkg.version}`]);
-		expect(status).toBe(0);
+const placeholderFields = ['homepage', 'repository.url', 'bugs.url', 'author.name', 'author.email'];
 
-		const expected = [...filesUnder(join(root, 'dist')), 'LICENSE', 'README.md', 'package.json'].sort();
-		const listed = out.match(/^ {2}\S+$/gm)!.map((line) => line.trim());
-		expect(listed).toEqual(expected);
-		const npmListed = [...out.matchAll(/^npm notice [\d.]+k?B (\S+)$/gm)].map((match) => match[1]).sort();
-		expect(npmListed).toEqual(expected);
-		expect(out).toContain(`npm notice total files: ${expected.length}`);
-		expect(out).toContain('--dry-run --provenance=false --access public');
-		expect(out).toMatch(/Publishing to https:\/\/registry\.npmjs\.org\/ with tag latest and public access \(dry-run\)/);
-		expect(out).toContain(`+ n8n-nodes-omicall@${pkg.version}`);
+describe('which package a tag publishes', () => {
+	const publishing = (argv: string[], env: Record<string, string> = {}) => packagesToPublish(packages, parseArgs(argv, env));
+	const folders = (argv: string[]) => publishing(argv).packages?.map((p) => p.folder);
+
+	it('the two packages of the repository: n8n-nodes-omicall at the root, n8n-nodes-alovoice in its folder', () => {
+		expect(packages.map(({ name, short, folder }) => ({ name, short, folder }))).toEqual([
+			{ name: 'n8n-nodes-omicall', short: 'omicall', folder: '.' },
+			{ name: 'n8n-nodes-alovoice', short: 'alovoice', folder: 'packages/n8n-nodes-alovoice' },
+		]);
 	});
 
-	it('refuses the package as it is, for every placeholder', () => {
-		const { status, out } = publishDryRun(root, ['--tag', `v${pkg.version}`]);
-		expect(status).toBe(1);
-		expect(out).toContain('publish refused:');
-		for (const field of ['homepage', 'repository.url', 'bugs.url', 'author.name', 'author.email']) {
-			expect(out).toContain(`package.json ${field} is still the placeholder`);
+	it('publishes the package a tag <package name>@<version> names, at its version', () => {
+		for (const { name, folder, pkg } of packages) {
+			expect(folders(['--tag', `${name}@${pkg.version}`])).toEqual([folder]);
 		}
-		expect(out).toMatch(/fill-in-before-publishing\.invalid\/n8n-nodes-omicall#credentials \(in dist\/credentials\/OmiCallApi\.credentials\.js, .*\) is still the placeholder/);
-		expect(out).not.toContain('npm publish');
-	});
-
-	it('refuses a tag that is not the version, or no tag', () => {
-		const copy = filledInCopy();
-		const wrong = publishDryRun(copy, ['--tag', 'v9.9.9']);
-		expect(wrong.status).toBe(1);
-		expect(wrong.out).toContain(`the tag v9.9.9 is not v${pkg.version}, package.json's version`);
-		expect(wrong.out).not.toContain('npm publish');
-
-		const none = publishDryRun(copy, []);
-		expect(none.status).toBe(1);
-		expect(none.out).toContain('no tag: pass --tag vX.Y.Z');
 		// Without --tag, the tag is GITHUB_REF_NAME, the one GitHub runs the workflow for.
-		const fromEnvironment = publishDryRun(copy, [], { GITHUB_REF_NAME: 'v9.9.8' });
-		expect(fromEnvironment.status).toBe(1);
-		expect(fromEnvironment.out).toContain(`the tag v9.9.8 is not v${pkg.version}`);
+		expect(publishing([], { GITHUB_REF_NAME: `n8n-nodes-alovoice@${alovoice.pkg.version}` }).packages).toEqual([alovoice]);
 	});
 
-	it('refuses a tarball with a file outside dist/, or a dev-only file in dist/', () => {
-		const extra = filledInCopy((copy, manifest) => {
-			mkdirSync(join(copy, 'sandbox'));
-			writeFileSync(join(copy, 'sandbox', 'cli.js'), '');
-			manifest.files = ['dist', 'sandbox'];
-		});
-		const outside = publishDryRun(extra, ['--tag', `v${pkg.version}`]);
-		expect(outside.status).toBe(1);
-		expect(outside.out).toContain('the tarball holds files outside dist/, README.md, LICENSE and package.json: sandbox/cli.js');
+	it('refuses a tag of no package, of another version, of the old form vX.Y.Z, or no tag', () => {
+		expect(publishing(['--tag', 'n8n-nodes-alovoice@9.9.9']).problem).toBe(
+			`the tag n8n-nodes-alovoice@9.9.9 is not n8n-nodes-alovoice@${alovoice.pkg.version}, the version in packages/n8n-nodes-alovoice/package.json: tag releases with npm run release`,
+		);
+		expect(publishing([], { GITHUB_REF_NAME: 'n8n-nodes-omicall@9.9.8' }).problem).toMatch(
+			/^the tag n8n-nodes-omicall@9\.9\.8 is not n8n-nodes-omicall@\S+, the version in package\.json/,
+		);
+		expect(publishing(['--tag', 'n8n-nodes-other@1.0.0']).problem).toBe(
+			'the tag n8n-nodes-other@1.0.0 names n8n-nodes-other, which is no package of this repository (n8n-nodes-omicall, n8n-nodes-alovoice)',
+		);
+		for (const tag of [`v${omicall.pkg.version}`, 'n8n-nodes-omicall@latest', '@1.0.0']) {
+			expect(publishing(['--tag', tag]).problem).toContain(`the tag ${tag} is not <package>@X.Y.Z`);
+		}
+		expect(publishing([]).problem).toMatch(/^no tag: pass --tag <package>@X\.Y\.Z/);
+	});
 
-		const devOnly = filledInCopy((copy) => {
-			mkdirSync(join(copy, 'dist', 'test'));
-			writeFileSync(join(copy, 'dist', 'test', 'fixture.js'), '');
-		});
-		const inDist = publishDryRun(devOnly, ['--tag', `v${pkg.version}`]);
-		expect(inDist.status).toBe(1);
-		expect(inDist.out).toContain('the tarball ships dev-only files: dist/test/fixture.js');
+	it('checks the packages named in a dry run, or all of them, at their versions', () => {
+		expect(folders(['--dry-run'])).toEqual(['.', 'packages/n8n-nodes-alovoice']);
+		// A dry run in GitHub Actions on a branch does not take the branch for a tag.
+		expect(publishing(['--dry-run'], { GITHUB_REF_NAME: 'main' }).packages).toHaveLength(2);
+		expect(folders(['--dry-run', 'alovoice'])).toEqual(['packages/n8n-nodes-alovoice']);
+		expect(folders(['--dry-run', 'n8n-nodes-omicall'])).toEqual(['.']);
+		expect(folders(['--dry-run', '--tag', `n8n-nodes-alovoice@${alovoice.pkg.version}`])).toEqual(['packages/n8n-nodes-alovoice']);
+		expect(publishing(['--dry-run', 'alovoice', 'other']).problem).toBe('other: no package of this repository; name <omicall|alovoice>');
+		expect(() => parseArgs(['alovoice'])).toThrow('packages are named only in a dry run; a publish takes its package from the tag');
+		expect(() => parseArgs(['--tagg', 'x'])).toThrow('unknown argument --tagg');
+	});
+});
+
+describe.each(packages)("the publish checks of $name's package.json and tarball", ({ folder, dir, pkg }) => {
+	const filledIn = withFilledInMetadata(pkg, folder);
+	const shipped = shippedFiles(dir);
+
+	it('refuses the package.json as it is, for every placeholder, and passes it filled in', () => {
+		const problems = metadataProblems(pkg, { folder });
+		expect(problems.map((problem) => problem.split(' is still the placeholder')[0])).toEqual(
+			placeholderFields.map((field) => `package.json ${field}`),
+		);
+		expect(metadataProblems(filledIn, { folder, actionsRepository: 'test-owner/test-repo' })).toEqual([]);
 	});
 
 	it('refuses to publish from a repository that package.json does not name', () => {
-		const { status, out } = publishDryRun(filledInCopy(), ['--tag', `v${pkg.version}`], {
-			GITHUB_REPOSITORY: 'someone-else/fork',
-		});
-		expect(status).toBe(1);
-		expect(out).toContain('package.json names the repository test-owner/test-repo, but this workflow runs in someone-else/fork');
+		expect(metadataProblems(filledIn, { folder, actionsRepository: 'someone-else/fork' })).toEqual([
+			'package.json names the repository test-owner/test-repo, but this workflow runs in someone-else/fork: npm refuses provenance that names another repository',
+		]);
 	});
 
-	it("refuses a tarball that n8n's scanner lint fails (a console call in the built node)", () => {
-		const copy = filledInCopy((dir) => appendFileSync(join(dir, 'dist', 'nodes', 'OmiAi', 'OmiAi.node.js'), '\nconsole.log("debug");\n'));
-		const { status, out } = publishDryRun(copy, ['--tag', `v${pkg.version}`]);
+	it("refuses a repository.directory that is not the package's folder", () => {
+		const elsewhere = { ...filledIn, repository: { ...filledIn.repository, directory: 'packages/elsewhere' } };
+		expect(metadataProblems(elsewhere, { folder })).toEqual([
+			folder === '.'
+				? 'package.json repository.directory is "packages/elsewhere", but the package is the repository\'s root'
+				: `package.json repository.directory is "packages/elsewhere": it must be "${folder}", the package's folder in the repository`,
+		]);
+	});
+
+	it('passes its tarball of dist/, README.md, LICENSE and package.json; refuses a file outside dist/, a dev-only file and a missing node', () => {
+		expect(tarballProblems(pkg, shipped)).toEqual([]);
+		expect(tarballProblems(pkg, [...shipped, 'sandbox/cli.js'])).toEqual([
+			'the tarball holds files outside dist/, README.md, LICENSE and package.json: sandbox/cli.js',
+		]);
+		expect(tarballProblems(pkg, [...shipped, 'dist/test/fixture.js'])).toEqual(['the tarball ships dev-only files: dist/test/fixture.js']);
+		const [node] = pkg.n8n.nodes;
+		expect(tarballProblems(pkg, shipped.filter((path) => path !== node))).toEqual([`the tarball misses ${node} (did npm run build run?)`]);
+	});
+
+	it('refuses documentation links in dist/ to the placeholder, or to another GitHub repository', () => {
+		const placeholders = shippedUrlProblems(pkg, dir, shipped);
+		expect(placeholders.length).toBeGreaterThan(0);
+		for (const problem of placeholders) expect(problem).toMatch(/^https:\/\/fill-in-before-publishing\.invalid\/\S+ \(in dist\/\S+.*\) is still the placeholder/);
+		const [credential] = pkg.n8n.credentials;
+		expect(placeholders.some((problem) => problem.includes(credential))).toBe(true);
+
+		const copy = mkdtempSync(join(tmpdir(), 'publish-links-'));
+		temporaryDirs.push(copy);
+		mkdirSync(join(copy, 'dist'));
+		const home = filledIn.homepage.split('#')[0];
+		writeFileSync(join(copy, 'dist', 'node.json'), JSON.stringify({ ours: `${home}#usage`, theirs: 'https://github.com/other/repo#usage' }));
+		expect(shippedUrlProblems(filledIn, copy, ['dist/node.json'])).toEqual([
+			`https://github.com/other/repo#usage (in dist/node.json) is outside the repository: documentation links (nodes/*/*.node.json, credentials/*.ts) must be under ${testRepository}`,
+		]);
+	});
+});
+
+describe('scripts/publish.cjs, as publish.yml runs it (dry runs)', () => {
+	it('refuses both packages as they are, for their placeholders, and publishes nothing', () => {
+		const { status, stdout, stderr } = publishScript(root, ['--dry-run']);
 		expect(status).toBe(1);
-		expect(out).toContain("n8n's scanner lint of the tarball: tarball: ESLint violations found");
-		expect(out).toMatch(/OmiAi\.node\.js\n\s+\d+:1\s+error\s+Unexpected console statement\s+no-console/);
-		expect(out).not.toContain('npm publish');
+		expect(stdout).toBe('');
+		for (const { name, pkg } of packages) {
+			const section = stderr.split(`publish of ${name}@${pkg.version} refused:\n`)[1]?.split(/^publish of /m)[0] ?? '';
+			for (const field of placeholderFields) expect(section).toContain(`  - package.json ${field} is still the placeholder`);
+			// The credential's documentation link in the built file.
+			const [credential] = pkg.n8n.credentials as string[];
+			expect(section).toMatch(new RegExp(`  - https://fill-in-before-publishing\\.invalid/\\S+ \\(in [^)]*${credential.replace(/\./g, '\\.')}[^)]*\\) is still the placeholder`));
+		}
+	});
+
+	it("publishes each package's dist/, README.md, LICENSE and package.json from its own folder, in a dry run of both", () => {
+		const copy = filledInCopy();
+		const { status, stdout, stderr } = publishScript(copy, ['--dry-run']);
+		expect(stderr).not.toContain('refused');
+		expect(status).toBe(0);
+
+		for (const { name, folder, pkg } of packages) {
+			const expected = shippedFiles(join(copy, folder));
+			const listing = stdout.split(`${name}-${pkg.version}.tgz: ${expected.length} files\n`)[1];
+			expect(listing).toBeDefined();
+			const listed = listing.match(/^( {2}\S+\n)+/)![0].trim().split(/\s+/);
+			expect(listed).toEqual(expected);
+			expect(listing).toMatch(new RegExp(`^npm publish \\S+${name}-${pkg.version}\\.tgz --dry-run --provenance=false --access public \\(in ${folder}\\)$`, 'm'));
+			expect(stdout).toContain(`+ ${name}@${pkg.version}\n`);
+
+			const notices = stderr.split(`npm notice 📦  ${name}@${pkg.version}\n`)[1].split('npm notice Publishing to')[0];
+			const npmListed = [...notices.matchAll(/^npm notice [\d.]+k?B (\S+)$/gm)].map((match) => match[1]).sort();
+			expect(npmListed).toEqual(expected);
+			expect(notices).toContain(`npm notice total files: ${expected.length}`);
+		}
+		expect(stderr.match(/Publishing to https:\/\/registry\.npmjs\.org\/ with tag latest and public access \(dry-run\)/g)).toHaveLength(2);
+	});
+
+	it("refuses the tarball of the package the tag names when n8n's scanner lint fails on it (a console call in the built node)", () => {
+		const [node] = alovoice.pkg.n8n.nodes as string[];
+		const copy = filledInCopy((dir) => appendFileSync(join(dir, alovoice.folder, node), '\nconsole.log("debug");\n'));
+		const { status, stdout, stderr } = publishScript(copy, ['--dry-run', '--tag', `${alovoice.name}@${alovoice.pkg.version}`]);
+		expect(status).toBe(1);
+		expect(stderr).toContain(`publish of ${alovoice.name}@${alovoice.pkg.version} refused:\n  - n8n's scanner lint of the tarball: tarball: ESLint violations found`);
+		expect(stderr).toMatch(/Alovoice\.node\.js\n\s+\d+:1\s+error\s+Unexpected console statement\s+no-console/);
+		expect(stdout).not.toContain('npm publish');
+		expect(stdout).not.toContain(omicall.name);
 	});
 });

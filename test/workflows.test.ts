@@ -4,6 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { repositoryPackages } = require('../scripts/packages.cjs') as { repositoryPackages: (root: string) => Array<{ name: string }> };
+
 const root = join(__dirname, '..');
 const workflowsDir = join(root, '.github', 'workflows');
 
@@ -44,9 +47,12 @@ describe('the GitHub Actions workflows', () => {
 		expect(fast.steps.map((step) => step.run).filter(Boolean)).toEqual(['npm ci --no-audit --no-fund', 'npm test']);
 	});
 
-	it('publish.yml publishes version tags with provenance through scripts/publish.mjs, after the fast tests', () => {
+	it("publish.yml publishes each package's release tags with provenance through scripts/publish.cjs, after the fast tests", () => {
 		const publish = load('publish.yml');
-		expect(publish.on).toEqual({ push: { tags: ['v*.*.*'] } });
+		// One tag pattern per package of the repository, <package name>@X.Y.Z, as npm run release makes them.
+		const packageNames = repositoryPackages(root).map((p) => p.name);
+		expect(packageNames).toEqual(['n8n-nodes-omicall', 'n8n-nodes-alovoice']);
+		expect(publish.on).toEqual({ push: { tags: packageNames.map((name) => `${name}@*.*.*`) } });
 		expect(publish.permissions).toEqual({ contents: 'read' });
 		const [job] = Object.values(publish.jobs);
 		expect(job.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
@@ -57,15 +63,17 @@ describe('the GitHub Actions workflows', () => {
 		const runs = job.steps.map((step) => step.run?.trim()).filter(Boolean) as string[];
 		expect(runs.slice(0, 2)).toEqual(['npm ci --no-audit --no-fund', 'npm test']);
 		const last = job.steps[job.steps.length - 1];
-		expect(last.run).toMatch(/\nnode scripts\/publish\.mjs --tag "\$GITHUB_REF_NAME"\n$/);
+		// The script works out the package from the tag, checks it and publishes it from its folder.
+		expect(last.run).toMatch(/\nnode scripts\/publish\.cjs --tag "\$GITHUB_REF_NAME"\n$/);
 		// The token is the fallback only: written as a reference to the environment, when set.
 		expect(last.env).toEqual({ NPM_TOKEN: '${{ secrets.NPM_TOKEN }}' });
 		expect(last.run).toContain(`if [ -n "$NPM_TOKEN" ]; then`);
 		expect(last.run).toContain(`printf '//registry.npmjs.org/:_authToken=\${NPM_TOKEN}\\n' >> ~/.npmrc`);
 		expect(steps(publish).filter((step) => JSON.stringify(step).includes('secrets.'))).toEqual([last]);
 
-		const script = readFileSync(join(root, 'scripts', 'publish.mjs'), 'utf8');
+		const script = readFileSync(join(root, 'scripts', 'publish.cjs'), 'utf8');
 		expect(script).toContain(`['publish', tarball, '--provenance', '--access', 'public']`);
+		expect(script).toContain(`spawnSync('npm', publishArgs, { cwd: dir, stdio: 'inherit' })`);
 	});
 
 	it('actionlint passes on both workflow files', () => {

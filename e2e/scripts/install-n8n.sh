@@ -83,7 +83,7 @@ install_one() {
 		log "installing n8n $pin into $dir (found: ${have:-none}); the first, cold install may take 10+ minutes"
 		local t0=$SECONDS
 		# The lock carries stubs for optional packages of other platforms that the
-		# registry mirror lacks (see stub-missing-optional.js); npm ci skips them.
+		# registry used to lock them lacked (see stub-missing-optional.js); npm ci skips them.
 		npm_ci_with_progress "$dir"
 		log "npm ci for n8n $pin took $((SECONDS - t0)) s"
 	fi

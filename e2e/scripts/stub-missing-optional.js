@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Makes a wrapper's package-lock.json usable by `npm ci` when some optional,
-// platform-specific packages cannot be fetched from the registry mirror this
-// project uses (for example @msgpackr-extract/msgpackr-extract-darwin-arm64).
+// platform-specific packages cannot be fetched from the npm registry the lock
+// is made against (for example @msgpackr-extract/msgpackr-extract-darwin-arm64).
 //
 // `npm install` silently drops an optional dependency it cannot fetch, so the
 // lock it writes has no entry for it, and `npm ci` then refuses the lock

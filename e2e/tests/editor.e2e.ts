@@ -29,6 +29,7 @@ import { type Credentials, type WorkflowNode, SANDBOX_SCRIPT_ID, chain, example,
 const ROOT = resolve(__dirname, '..', '..');
 const VERSIONS = (process.env.E2E_N8N_VERSIONS ?? '2,1').split(',').map((v) => v.trim()) as N8nVersion[];
 const PACKAGE = 'n8n-nodes-omicall';
+const ALOVOICE_PACKAGE = 'n8n-nodes-alovoice';
 const EXAMPLE_FILES = ['alovoice-greeting-alert.json', 'omi-analyze-call.json', 'omi-auto-qa.json', 'omi-qa-alert.json', 'omi-transcribe-and-campaign.json'];
 
 // The sandbox's scripts (sandbox/fixtures.ts): one with variables, another with variables, one without.
@@ -84,7 +85,7 @@ function everyOperation(credentials: Credentials): Array<{ entry: WorkflowNode; 
 		},
 		...omiOperations.map(([name, parameters, subtitle]) => ({ entry: omi(name, parameters, credentials), subtitle })),
 		...alovoiceOperations.map(([name, parameters, subtitle]) => ({
-			entry: node(name, `${PACKAGE}.alovoice`, 1, parameters, { credentials: { alovoiceApi: credentials.alovoice } }),
+			entry: node(name, `${ALOVOICE_PACKAGE}.alovoice`, 1, parameters, { credentials: { alovoiceApi: credentials.alovoice } }),
 			subtitle,
 		})),
 	];
@@ -312,7 +313,7 @@ describe.each(VERSIONS)('the editor of n8n %s.x', (version) => {
 			await page().getByTestId('zoom-to-fit').click();
 			await editor.shot(`example-${file}`);
 			expect({ file, issues: await page().getByTestId('node-issues').count() }).toEqual({ file, issues: 0 });
-			for (const entry of workflow.nodes.filter((candidate) => candidate.type.startsWith(`${PACKAGE}.`))) {
+			for (const entry of workflow.nodes.filter((candidate) => [PACKAGE, ALOVOICE_PACKAGE].some((name) => candidate.type.startsWith(`${name}.`)))) {
 				const panel = await openNode(entry.name);
 				await page().waitForTimeout(1000);
 				await editor.shot(`example-${file}-${entry.name}`);

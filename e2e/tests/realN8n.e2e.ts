@@ -52,7 +52,6 @@ import {
 } from '../harness/workflows';
 
 const ROOT = resolve(__dirname, '..', '..');
-const PACKAGE = 'n8n-nodes-omicall';
 const VERSIONS = (process.env.E2E_N8N_VERSIONS ?? '2,1').split(',').map((v) => v.trim()) as N8nVersion[];
 const EXAMPLE_FILES = readdirSync(join(ROOT, 'examples')).filter((name) => name.endsWith('.json'));
 const QA_ALERT = exampleName('omi-qa-alert.json');
@@ -103,38 +102,39 @@ describe.each(VERSIONS)('n8n %s.x', (version) => {
 	const runAction = (path: string, body: unknown) => runWebhookWorkflow(n8n, path, body);
 	const executions = (workflowName: string) => executionsOf(n8n, workflowIds.get(workflowName) as string);
 
-	step('registers our node and credential types and serves their icons', async () => {
+	step('registers both packages\' node and credential types and serves their icons', async () => {
 		const nodes = await n8n.rest<Array<{ name: string; iconUrl?: { light: string; dark: string } }>>('GET', '/types/nodes.json');
-		const ours = nodes.body.filter((type) => type.name.startsWith(`${PACKAGE}.`));
-		const main = [`${PACKAGE}.alovoice`, `${PACKAGE}.omiAi`, `${PACKAGE}.omiAiTrigger`, `${PACKAGE}.omiCallTrigger`];
-		// n8n also offers each action node to its AI agents, as "<name>Tool".
-		expect(ours.map((type) => type.name).sort()).toEqual(
-			expect.arrayContaining(main),
-		);
-		expect(ours.map((type) => type.name.replace(/Tool$/, '')).every((name) => main.includes(name))).toBe(true);
-
 		const credentialTypes = await n8n.rest<Array<{ name: string; iconUrl?: { light: string; dark: string } }>>(
 			'GET',
 			'/types/credentials.json',
 		);
-		const ourCredentials = credentialTypes.body.filter((type) => ['omiCallApi', 'alovoiceApi'].includes(type.name));
-		expect(ourCredentials.map((type) => type.name).sort()).toEqual(['alovoiceApi', 'omiCallApi']);
-
 		const iconsOf = (types: Array<{ iconUrl?: { light: string; dark: string } }>) =>
 			[...new Set(types.flatMap((type) => (type.iconUrl ? [type.iconUrl.light, type.iconUrl.dark] : [])))].sort();
-		const icons = iconsOf(ours);
-		expect(iconsOf(ourCredentials)).toEqual(icons);
-		expect(icons).toEqual(
-			['alovoice.svg', 'alovoice.dark.svg', 'omi.svg', 'omi.dark.svg'].map((file) => `icons/${PACKAGE}/dist/icons/${file}`).sort(),
-		);
-		for (const icon of icons) {
-			const response = await fetch(`${n8n.baseUrl}/${icon}`);
-			expect({ icon, status: response.status, type: response.headers.get('content-type') }).toEqual({
-				icon,
-				status: 200,
-				type: expect.stringContaining('image/svg+xml'),
-			});
-			expect(await response.text()).toContain('<svg');
+		const packages = [
+			{ name: 'n8n-nodes-omicall', nodes: ['omiAi', 'omiAiTrigger', 'omiCallTrigger'], credential: 'omiCallApi', icons: ['omi.svg', 'omi.dark.svg'] },
+			{ name: 'n8n-nodes-alovoice', nodes: ['alovoice'], credential: 'alovoiceApi', icons: ['alovoice.svg', 'alovoice.dark.svg'] },
+		];
+		for (const pkg of packages) {
+			const ours = nodes.body.filter((type) => type.name.startsWith(`${pkg.name}.`));
+			const main = pkg.nodes.map((node) => `${pkg.name}.${node}`);
+			// n8n also offers each action node to its AI agents, as "<name>Tool".
+			expect(ours.map((type) => type.name)).toEqual(expect.arrayContaining(main));
+			expect(ours.map((type) => type.name.replace(/Tool$/, '')).every((name) => main.includes(name))).toBe(true);
+
+			const ourCredentials = credentialTypes.body.filter((type) => type.name === pkg.credential);
+			expect(ourCredentials).toHaveLength(1);
+			const icons = iconsOf(ours);
+			expect(iconsOf(ourCredentials)).toEqual(icons);
+			expect(icons).toEqual(pkg.icons.map((file) => `icons/${pkg.name}/dist/icons/${file}`).sort());
+			for (const icon of icons) {
+				const response = await fetch(`${n8n.baseUrl}/${icon}`);
+				expect({ icon, status: response.status, type: response.headers.get('content-type') }).toEqual({
+					icon,
+					status: 200,
+					type: expect.stringContaining('image/svg+xml'),
+				});
+				expect(await response.text()).toContain('<svg');
+			}
 		}
 	});
 

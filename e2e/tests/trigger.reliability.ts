@@ -45,7 +45,7 @@ const TRIGGER = 'OMI AI Trigger';
 /** While on, the sandbox expires every access token as soon as it has served a page of analysed logs. */
 let expireTokensAfterEachPage = false;
 
-/** Figures for the README's "Reliability and security" section; printed at the end of the run. */
+/** Figures for CONTRIBUTING.md's "Reliability and security" section; printed at the end of the run. */
 const figures: Record<string, number | string> = { seed: FUZZ_SEED };
 
 describe('reliability and security in n8n 2.x', () => {
@@ -246,7 +246,7 @@ describe('reliability and security in n8n 2.x', () => {
 
 			// While n8n migrates its database at start, it answers every request, webhooks included, with
 			// 200 and this text, before any node sees it: OMI takes that for delivered. n8n loses those
-			// results, whatever node the workflow starts with (README, "Reliability and security").
+			// results, whatever node the workflow starts with (CONTRIBUTING.md, "Reliability and security"; README, "Limitations").
 			const answeredByN8nStarting = records.filter((record) => record.lastAnswer === N8N_STARTING_ANSWER);
 			figures.restartAnsweredByN8nWhileStarting = answeredByN8nStarting.length;
 			// Every other result got the trigger's answer, is held by an execution, and ran the workflow once at most.

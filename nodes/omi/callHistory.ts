@@ -7,7 +7,7 @@ import { omiApiRequestAllPages } from './transport';
 /**
  * OMICall's call history, as docs/omicall-call-history.md describes what
  * this package relies on. Every shape here is an assumption from OMI's
- * public pages, not from a seed document: read fields defensively.
+ * public pages, not from OMI's AI and callBot documents: read fields defensively.
  */
 
 export type CallDirection = 'inbound' | 'outbound' | 'local';

@@ -9,7 +9,7 @@ export class AlovoiceApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:../icons/alovoice.svg', dark: 'file:../icons/alovoice.dark.svg' };
 
-	documentationUrl = 'https://fill-in-before-publishing.invalid/n8n-nodes-omicall/tree/main/packages/n8n-nodes-alovoice#credentials';
+	documentationUrl = 'https://fill-in-before-publishing.invalid/n8n-nodes-omicall/blob/main/packages/n8n-nodes-alovoice/docs/alovoice.md#credentials';
 
 	properties: INodeProperties[] = [
 		{

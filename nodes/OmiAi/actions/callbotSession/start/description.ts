@@ -104,7 +104,7 @@ const properties: INodeProperties[] = [
 		// Shown once a script is chosen, so that n8n's editor loads the variables as it shows the
 		// mapper: when any parameter holds an expression it cannot resolve yet (one over an input
 		// that has not run), the editor does not reload a shown mapper when the script changes
-		// (README, Callbot Session).
+		// (docs/omi-ai.md, Callbot Session).
 		displayOptions: { hide: { scriptId: [''] } },
 		typeOptions: {
 			loadOptionsDependsOn: ['scriptId.value'],
