@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 
 import type { RouteContext } from './core';
 import { isPlainObject, readJsonBody, sendFail, sendOk } from './envelope';
+import { addFields } from './faults';
 import type { CallSpec, SandboxCall } from './types';
 
 const AGENTS = [
@@ -56,6 +57,7 @@ export function createCall(spec: CallSpec, sequence: number, now = Date.now()): 
 		visibleAt: endedAt + Math.max(0, spec.appearAfterMs ?? 0),
 		recordingAt: endedAt + Math.max(0, spec.recordingAfterMs ?? 0),
 		autocallId: spec.autocallId ?? null,
+		extraFields: spec.extraFields ?? {},
 	};
 }
 
@@ -66,7 +68,7 @@ export function callRecord(call: SandboxCall, origin: string, now: number): Reco
 	const recordingReady = call.recording && now >= call.recordingAt;
 	const recordingUrl = recordingReady ? `${origin}/recordings/${call.id}.wav?seconds=${call.talkSeconds}` : '';
 	const inbound = call.direction === 'inbound';
-	return {
+	const record = {
 		transaction_id: call.id,
 		tenant_id: 'sandbox-tenant',
 		direction: call.direction,
@@ -99,6 +101,7 @@ export function callRecord(call: SandboxCall, origin: string, now: number): Reco
 		created_date: call.startedAt,
 		last_updated_date: recordingReady ? Math.max(call.endedAt, call.recordingAt) : call.endedAt,
 	};
+	return addFields(record, call.extraFields);
 }
 
 /** The search filter, in the v2 body's terms; v3 nests the same fields under `filter`. */

@@ -39,8 +39,15 @@ function validateFault(fault: unknown): Fault {
 			if (!valid) throw new FaultRuleError('reshape fault needs move: { "<dotted path>": "<dotted path>", ... }');
 			return { type: 'reshape', move: moves as Record<string, string> };
 		}
+		case 'add-fields':
+			if (!isPlainObject(f.fields) || Object.keys(f.fields).length === 0) {
+				throw new FaultRuleError('add-fields fault needs fields: { "<dotted path>": <value>, ... }');
+			}
+			return { type: 'add-fields', fields: f.fields };
 		default:
-			throw new FaultRuleError('fault.type must be latency, http, envelope-error, malformed-json, drop, echo-request or reshape');
+			throw new FaultRuleError(
+				'fault.type must be latency, http, envelope-error, malformed-json, drop, echo-request, reshape or add-fields',
+			);
 	}
 }
 
@@ -129,6 +136,9 @@ export async function applyFault(
 		case 'reshape':
 			rewriteJsonAnswer(res, (answer) => moveFields(answer, fault.move));
 			return 'continue';
+		case 'add-fields':
+			rewriteJsonAnswer(res, (answer) => addFields(answer, fault.fields));
+			return 'continue';
 	}
 }
 
@@ -158,6 +168,15 @@ function parentOf(root: unknown, path: string, create: boolean): { parent: Conta
 		node = record[segment];
 	}
 	return isContainer(node) ? { parent: node, key } : undefined;
+}
+
+/** Sets each value at its dotted path, creating the objects on the way, as a vendor adding fields would. */
+export function addFields<T>(answer: T, fields: Record<string, unknown>): T {
+	for (const [path, value] of Object.entries(fields)) {
+		const target = parentOf(answer, path, true);
+		if (target) (target.parent as Record<string, unknown>)[target.key] = structuredClone(value);
+	}
+	return answer;
 }
 
 /** Moves each field to its new path: a rename when only the last segment changes, another nesting otherwise. */

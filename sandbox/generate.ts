@@ -236,19 +236,12 @@ function buildAnalysis(trackingId: string): AnalysisResult {
 
 	return {
 		tracking_id: trackingId,
+		// Only what the trigger reads: OMI does not document what else "all analysis results together" holds.
 		analyst_results: {
-			topic: dialogue.topic,
-			duration: call.duration,
 			staff_talk_time: staffTalk,
 			customer_talk_time: customerTalk,
-			silence_time: round2(call.duration - staffTalk - customerTalk),
-			staff_talk_ratio: round2(staffTalk / (staffTalk + customerTalk)),
-			overall_sentiment: dialogue.sentiment,
 			staff_score: staffQuality.score,
 			customer_score: customerQuality.score,
-			keywords_found: Object.values(keywordCount).reduce((sum, n) => sum + n, 0),
-			utterances: utterances.length,
-			language: 'vi',
 		},
 		criteria_classification_result: {
 			criteria_set_name: STAFF_CRITERIA_SET.name,

@@ -26,6 +26,7 @@ import { WebhookDispatcher } from './webhooks';
 export * from './types';
 export { buildResult } from './generate';
 export { ODD_RESULTS, type OddResult } from './oddResults';
+export * from './unknownFields';
 export { ALOVOICE_CALL_IDS, NGINX_502_PAGE } from './alovoice';
 
 export const SANDBOX_DEFAULTS = {

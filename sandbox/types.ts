@@ -72,6 +72,8 @@ export interface CallSpec {
 	customerName?: string;
 	/** Makes it a callBot call of that session. */
 	autocallId?: string;
+	/** Fields the documents do not show, added to the record at dotted paths (`customer.email`, `user.0.team`). */
+	extraFields?: Record<string, unknown>;
 }
 
 /** A call as the sandbox holds it (epoch ms times). */
@@ -92,6 +94,7 @@ export interface SandboxCall {
 	/** When its recording link appears (if it has a recording). */
 	recordingAt: number;
 	autocallId: string | null;
+	extraFields: Record<string, unknown>;
 }
 
 export type RegisterAnswer = 'envelope' | 'empty';
@@ -118,7 +121,9 @@ export type Fault =
 	 * Answers as usual, with fields of the JSON answer moved: `{"payload.name": "payload.title"}`
 	 * renames, `{"payload.items": "payload.data.items"}` nests differently. Numeric segments index arrays.
 	 */
-	| { type: 'reshape'; move: Record<string, string> };
+	| { type: 'reshape'; move: Record<string, string> }
+	/** Answers as usual, with these fields added to the JSON answer at their dotted paths: `{"payload.job_id": "j-1"}`. */
+	| { type: 'add-fields'; fields: Record<string, unknown> };
 
 export interface FaultRule {
 	/** Any method when absent; compared case-insensitively. */
@@ -199,18 +204,10 @@ export interface UtteranceAnalytics {
 export interface AnalysisResult {
 	tracking_id: string;
 	analyst_results: {
-		topic: string;
-		duration: number;
 		staff_talk_time: number;
 		customer_talk_time: number;
-		silence_time: number;
-		staff_talk_ratio: number;
-		overall_sentiment: Sentiment;
 		staff_score: number;
 		customer_score: number;
-		keywords_found: number;
-		utterances: number;
-		language: 'vi';
 	};
 	criteria_classification_result: {
 		criteria_set_name: string;

@@ -1,3 +1,4 @@
+import { CALL_UNKNOWN_FIELDS, unknownFieldWarning, valuesNotKept } from '../sandbox/server';
 import { omiWorkflow } from './harness/engine';
 import { n8nWithOmiCredential, useSandbox } from './harness/sandbox';
 
@@ -205,6 +206,22 @@ describe('OMI AI › Call', () => {
 		]);
 		const record = raw.output('OMI AI')[0].json;
 		expect(record).toEqual(expect.objectContaining({ transaction_id: call.id, bill_sec: 62, sip_user: '102', autocall_uuid: autocallId }));
+	});
+
+	it('Get keeps the fields OMICall sends and its documents do not show, in otherFields, each named in warnings', async () => {
+		const { n8n, credential } = n8nWithOmiCredential(sandbox());
+		const [call] = sandbox().control.addCalls([{ extraFields: CALL_UNKNOWN_FIELDS.extraFields }]);
+		const get = (simplify: boolean) =>
+			n8n.run(omiWorkflow([{}], { resource: 'call', operation: 'get', callId: call.id, simplify }, credential));
+
+		const [simplified, raw] = [await get(true), await get(false)];
+
+		expect(simplified.error).toBeUndefined();
+		const record = raw.output('OMI AI')[0].json;
+		const item = simplified.output('OMI AI')[0].json;
+		expect(record).toMatchObject({ call_uuid: 'c-7b1f0c2e', customer: { email: 'khach@example.vn' } });
+		expect(valuesNotKept(record, item, CALL_UNKNOWN_FIELDS.unknown, CALL_UNKNOWN_FIELDS.placeOf)).toEqual([]);
+		expect([...(item.warnings as string[])].sort()).toEqual(CALL_UNKNOWN_FIELDS.unknown.map((field) => unknownFieldWarning(field)).sort());
 	});
 
 	it('Get names the missing call, and gives an error item with Continue On Fail', async () => {

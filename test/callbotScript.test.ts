@@ -50,6 +50,26 @@ describe('OMI AI › Callbot Script', () => {
 			}
 		});
 
+		it('keeps the fields of a script that OMI does not document, in otherFields, each named in warnings', async () => {
+			const { n8n, credential } = n8nWithOmiCredential(sandbox());
+			const fields = { 'payload.0.folder': 'Thu nợ', 'payload.0.variables.1.placeholder': 'Số tiền' };
+			sandbox().control.addFault({ path: '/api/call_bot/script/list', fault: { type: 'add-fields', fields } });
+
+			const result = await n8n.run(omiWorkflow([{}], { resource: 'callbotScript', operation: 'getMany', returnAll: true }, credential));
+
+			expect(result.error).toBeUndefined();
+			const [first, second] = result.output('OMI AI').map((item) => item.json);
+			// Each variable keeps its place, so the kept field is found by its variable's index.
+			const places = (first.variables as unknown[]).map((_, index) => (index === 1 ? { placeholder: 'Số tiền' } : null));
+			expect(first.otherFields).toEqual({ folder: 'Thu nợ', variables: places });
+			expect(first.warnings).toEqual([
+				'Unknown field "variables[].placeholder" kept in otherFields.variables[].placeholder',
+				'Unknown field "folder" kept in otherFields.folder',
+			]);
+			expect(second).not.toHaveProperty('otherFields');
+			expect(second).not.toHaveProperty('warnings');
+		});
+
 		it('stops at the limit', async () => {
 			const { n8n, credential } = setUp();
 

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 
+import { UPLOAD_UNKNOWN_FIELDS, unknownFieldWarning, valuesNotKept } from '../sandbox/server';
 import { startBinaryStore } from './harness/binaryStore';
 import { TestN8n, omiWorkflow } from './harness/engine';
 import { makeEmptyFile, makeRecording, startFileServer } from './harness/files';
@@ -152,6 +153,24 @@ describe('OMI AI › Recording', () => {
 				key_enabled: true,
 			});
 		});
+	});
+
+	it('names each field of the acknowledgement that OMI does not document, kept in omiAnswer', async () => {
+		const { n8n, credential } = setUp();
+		const file = makeRecording('call-extra.wav', 2048);
+		sandbox().control.addFault({ path: '/api/ai/speech_to_text', fault: { type: 'add-fields', fields: UPLOAD_UNKNOWN_FIELDS.fields } });
+
+		const result = await n8n.run(
+			omiWorkflow([{ $file: { path: file.path, fileName: 'call-extra.wav', mimeType: 'audio/wav' } }], transcribe, credential),
+		);
+
+		expect(result.error).toBeUndefined();
+		const { json } = result.output('OMI AI')[0];
+		const answer = { status_code: 9999, message: 'success', payload: { tracking_id: json.trackingId, status: 'PROCESSING' } };
+		const sent = { ...answer, request_id: 'req-42', payload: { ...answer.payload, job_id: 'job-9', queue: { position: 3, eta_seconds: 40 } } };
+		const placeOf = (path: Array<string | number>) => ['omiAnswer', ...path];
+		expect(valuesNotKept(sent, json, UPLOAD_UNKNOWN_FIELDS.unknown, placeOf, 'omiAnswer')).toEqual([]);
+		expect([...(json.warnings as string[])].sort()).toEqual(UPLOAD_UNKNOWN_FIELDS.unknown.map((field) => unknownFieldWarning(field, 'omiAnswer')).sort());
 	});
 
 	describe('refused before anything is uploaded', () => {

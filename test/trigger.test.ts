@@ -3,7 +3,16 @@ import { isDeepStrictEqual } from 'node:util';
 
 import type { IDataObject, INodeCredentialsDetails, INodeParameters } from 'n8n-workflow';
 
-import { ODD_RESULTS, type TranscriptionResult, buildResult, startSandbox } from '../sandbox/server';
+import {
+	ODD_RESULTS,
+	type TranscriptionResult,
+	analysisWithUnknownFields,
+	buildResult,
+	resultItemProblems,
+	startSandbox,
+	transcriptionWithUnknownFields,
+	unknownFieldWarning,
+} from '../sandbox/server';
 import type { WorkflowJson } from './harness/engine';
 import { TestN8n, omiWorkflow } from './harness/engine';
 import { makeRecording } from './harness/files';
@@ -458,7 +467,7 @@ describe('OMI AI Trigger', () => {
 				const item = items.find((candidate) => isDeepStrictEqual(candidate.raw, bodies[index]));
 				expect({ case: index, item }).toMatchObject({
 					case: index,
-					item: { event: odd.kind === 'analysis' ? 'callAnalysisCompleted' : 'transcriptionCompleted', warnings: [expect.stringMatching(odd.warning)] },
+					item: { event: odd.kind === 'analysis' ? 'callAnalysisCompleted' : 'transcriptionCompleted', warnings: [expect.stringMatching(odd.warning), ...(odd.unknown ?? []).map((field) => unknownFieldWarning(field))] },
 				});
 				expect(item).not.toHaveProperty('headers');
 			}
@@ -466,6 +475,33 @@ describe('OMI AI Trigger', () => {
 			expect(plain).toMatchObject({ event: 'callAnalysisCompleted', qa: { staffScore: expect.any(Number) } });
 			expect(plain).not.toHaveProperty('raw');
 			expect(plain).not.toHaveProperty('warnings');
+		});
+
+		it('keeps every value of a result with unknown fields, at the top level and inside each field it reads: known ones in the simplified fields, unknown ones in otherFields, each named in warnings, without raw', async () => {
+			const { id, registered } = await activate();
+			const results = [analysisWithUnknownFields('crm-unknown-a'), transcriptionWithUnknownFields('crm-unknown-t')];
+
+			for (const { body } of results) expect((await post(registered, JSON.stringify(body))).status).toBe(200);
+
+			const items = (await server.waitForExecutions(id, results.length)).map((execution) => execution.output(TRIGGER)[0].json);
+			expect(resultItemProblems(results, items)).toEqual([]);
+		});
+
+		it('reads result_nlp_analytics as an object, as OMI documents it, or as a list, and a score sent as number text as a number, without warnings', async () => {
+			const { id, registered } = await activate();
+			const asObject = { ...buildResult('analysis', 'crm-nlp-object'), result_nlp_analytics: { utterances: [{ speaker: 'STAFF', text: 'Xin chào' }] } };
+			const asList = buildResult('analysis', 'crm-nlp-list');
+			const textScore = buildResult('analysis', 'crm-text-score');
+			const scoreAsText = { ...textScore, quality_evaluation_result: { ...textScore.quality_evaluation_result, STAFF: { ...textScore.quality_evaluation_result.STAFF, score: '55' } } };
+
+			for (const body of [asObject, asList, scoreAsText]) expect((await post(registered, JSON.stringify(body))).status).toBe(200);
+
+			const items = (await server.waitForExecutions(id, 3)).map((execution) => execution.output(TRIGGER)[0].json);
+			for (const item of items) {
+				expect(item).not.toHaveProperty('warnings');
+				expect(item).not.toHaveProperty('raw');
+			}
+			expect(items.find((item) => item.trackingId === 'crm-text-score')?.qa).toMatchObject({ staffScore: 55 });
 		});
 
 		it('emits an unrecognised body as event "unknown" only when the option is on', async () => {

@@ -1,5 +1,5 @@
 import { detectEvent, simplifyResult } from '../nodes/OmiAiTrigger/simplify';
-import { buildResult } from '../sandbox/server';
+import { analysisWithUnknownFields, buildResult, resultItemProblems, transcriptionWithUnknownFields } from '../sandbox/server';
 
 describe('OMI AI Trigger › simplified results', () => {
 	it('tells a transcription, an analysis and anything else apart by their fields', () => {
@@ -106,6 +106,26 @@ describe('OMI AI Trigger › simplified results', () => {
 			expect(simplifyResult('transcriptionCompleted', { ...buildResult('transcription', id) })).not.toHaveProperty('warnings');
 			expect(simplifyResult('callAnalysisCompleted', { ...buildResult('analysis', id) })).not.toHaveProperty('warnings');
 		}
+	});
+
+	it('keeps unknown fields in otherFields at the path they came, and the check of kept values finds one that is dropped', () => {
+		const analysis = analysisWithUnknownFields('crm-kept');
+		const transcription = transcriptionWithUnknownFields('crm-kept-t');
+		const item = simplifyResult('callAnalysisCompleted', { ...analysis.body });
+		const items = [item, simplifyResult('transcriptionCompleted', { ...transcription.body })];
+		expect(resultItemProblems([analysis, transcription], items)).toEqual([]);
+		expect(item.otherFields).toMatchObject({ agent: analysis.body.agent, quality_evaluation_result: { STAFF: { evaluator: { name: 'qa-bot' } } } });
+
+		const { agent, ...rest } = item.otherFields as Record<string, unknown>;
+		expect(agent).toBeDefined();
+		const dropped = { ...item, otherFields: rest, warnings: (item.warnings as string[]).slice(1) };
+		expect(resultItemProblems([analysis], [dropped])).toEqual([
+			expect.stringMatching(/^agent\.id = "agent-101": found undefined at otherFields\.agent\.id$/),
+			expect.stringMatching(/^agent\.name = /),
+			expect.stringMatching(/^agent\.extension = /),
+			expect.stringMatching(/^crm-kept warnings: /),
+		]);
+		expect(resultItemProblems([analysis], [{ ...item, raw: analysis.body }])).toEqual(['crm-kept has raw']);
 	});
 
 	it('hands an unrecognised body over whole, under payload', () => {

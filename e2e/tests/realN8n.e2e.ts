@@ -11,7 +11,18 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-import { ODD_RESULTS, type Sandbox, startSandbox } from '../../sandbox/server';
+import {
+	CALL_UNKNOWN_FIELDS,
+	ODD_RESULTS,
+	type Sandbox,
+	UPLOAD_UNKNOWN_FIELDS,
+	analysisWithUnknownFields,
+	resultItemProblems,
+	startSandbox,
+	transcriptionWithUnknownFields,
+	unknownFieldWarning,
+	valuesNotKept,
+} from '../../sandbox/server';
 import { type N8nServer, type N8nVersion, freePort, startN8n } from '../harness/n8nServer';
 import {
 	activateWorkflow,
@@ -27,7 +38,18 @@ import {
 	type SlackCatcher,
 	until,
 } from '../harness/suite';
-import { ACTION_PATHS, type Credentials, type WorkflowJson, actionWorkflows, example, exampleName, triggerOnly } from '../harness/workflows';
+import {
+	ACTION_PATHS,
+	type Credentials,
+	type WorkflowJson,
+	actionWorkflows,
+	chain,
+	example,
+	exampleName,
+	omi,
+	triggerOnly,
+	webhookStart,
+} from '../harness/workflows';
 
 const ROOT = resolve(__dirname, '..', '..');
 const VERSIONS = (process.env.E2E_N8N_VERSIONS ?? '2,1').split(',').map((v) => v.trim()) as N8nVersion[];
@@ -372,8 +394,45 @@ describe.each(VERSIONS)('n8n %s.x', (version) => {
 		expect(items).toHaveLength(bodies.length);
 		for (const [index, odd] of ODD_RESULTS.entries()) {
 			const item = items.find((candidate) => JSON.stringify(candidate.raw) === JSON.stringify(bodies[index]));
-			expect({ case: index, item }).toMatchObject({ case: index, item: { warnings: [expect.stringMatching(odd.warning)] } });
+			expect({ case: index, item }).toMatchObject({ case: index, item: { warnings: [expect.stringMatching(odd.warning), ...(odd.unknown ?? []).map((field) => unknownFieldWarning(field))] } });
 			expect(item).not.toHaveProperty('headers');
 		}
+	});
+
+	step('a result with unknown fields keeps every value: known ones in the simplified fields, unknown ones in otherFields, each named in warnings', async () => {
+		const name = 'e2e odd result shapes';
+		const registered = sandbox.control.webhook().current as string;
+		const before = (await executions(name)).length;
+		const results = [analysisWithUnknownFields('e2e-unknown-a'), transcriptionWithUnknownFields('e2e-unknown-t')];
+		for (const { body } of results) {
+			const answer = await fetch(registered, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+			expect(answer.status).toBe(200);
+		}
+
+		const items = await until('the executions of the results with unknown fields', async () => {
+			const list = (await executions(name)).filter((execution) => execution.status === 'success');
+			return list.length >= before + results.length ? list.map((execution) => outputOf(execution, 'OMI AI Trigger')[0]) : undefined;
+		});
+		expect(resultItemProblems(results, items)).toEqual([]);
+	});
+
+	step('an upload answer and a call record with unknown fields keep every value, each unknown field named in warnings', async () => {
+		sandbox.control.addFault({ path: '/api/ai/speech_to_text', fault: { type: 'add-fields', fields: UPLOAD_UNKNOWN_FIELDS.fields } });
+		const trackingId = 'e2e-unknown-upload';
+		const [upload] = await runAction(ACTION_PATHS.transcribeFromUrl, { url: `${sandbox.url}/recordings/${trackingId}.wav?seconds=1`, trackingId });
+		const answer = { status_code: 9999, message: 'success', payload: { tracking_id: trackingId, status: 'PROCESSING' } };
+		const sent = { ...answer, request_id: 'req-42', payload: { ...answer.payload, job_id: 'job-9', queue: { position: 3, eta_seconds: 40 } } };
+		expect(valuesNotKept(sent, upload, UPLOAD_UNKNOWN_FIELDS.unknown, (path) => ['omiAnswer', ...path], 'omiAnswer')).toEqual([]);
+		expect([...(upload.warnings as string[])].sort()).toEqual(UPLOAD_UNKNOWN_FIELDS.unknown.map((field) => unknownFieldWarning(field, 'omiAnswer')).sort());
+
+		const path = 'e2e-call-get';
+		const getCall = { resource: 'call', operation: 'get', callId: '={{ $json.body.callId }}', simplify: '={{ $json.body.simplify }}' };
+		await activate(await createWorkflow(chain('e2e: get a call', [webhookStart(path), omi('Get Call', getCall, credentials)])));
+		const [call] = sandbox.control.addCalls([{ extraFields: CALL_UNKNOWN_FIELDS.extraFields }]);
+		const [record] = await runAction(path, { callId: call.id, simplify: false });
+		const [item] = await runAction(path, { callId: call.id, simplify: true });
+		expect(record).toMatchObject({ call_uuid: 'c-7b1f0c2e', customer: { email: 'khach@example.vn' } });
+		expect(valuesNotKept(record, item, CALL_UNKNOWN_FIELDS.unknown, CALL_UNKNOWN_FIELDS.placeOf)).toEqual([]);
+		expect([...(item.warnings as string[])].sort()).toEqual(CALL_UNKNOWN_FIELDS.unknown.map((field) => unknownFieldWarning(field)).sort());
 	});
 });

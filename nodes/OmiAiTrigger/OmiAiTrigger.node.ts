@@ -24,7 +24,7 @@ import {
 import { WEBHOOK_NAME, presentsToken, registerWithOmi } from './registration';
 import { unreachableHost, unreachableUrlWarning } from './reachability';
 import { TOKEN_QUERY_PARAMETER, redactToken } from './security';
-import { type OmiResultEvent, detectEvent, simplifyResult, trackingIdOf } from './simplify';
+import { type OmiResultEvent, detectEvent, readResult, trackingIdOf } from './simplify';
 
 type TrackingIdMatch = 'any' | 'equals' | 'startsWith';
 
@@ -271,9 +271,10 @@ export class OmiAiTrigger implements INodeType {
 			markInFlight(scope, key);
 		}
 
-		const item = simplifyResult(event, body);
+		const { item, unreadable } = readResult(event, body);
 		// What the simplified item could not read must not be lost: the body goes along.
-		if (options.includeRaw || item.warnings !== undefined) item.raw = body;
+		// Unknown fields need no body: they are kept in otherFields.
+		if (options.includeRaw || unreadable) item.raw = body;
 		if (options.includeRaw) {
 			item.headers = redactToken(this.getHeaderData() as IDataObject, token) as IDataObject;
 		}

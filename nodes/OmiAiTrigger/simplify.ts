@@ -1,12 +1,14 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { isPlainObject } from '../shared/json';
+import { type KnownFields, keepUnknownFields } from '../shared/unknownFields';
 
 /**
  * Turns the result bodies OMI posts (docs/omi-api.md §2) into flat items a
  * workflow can test without a Code node. OMI does not document the inner
  * shapes, so every reader here accepts what it can and never throws; what it
  * cannot read it names in `warnings`, and the node then keeps the body in `raw`.
+ * Fields it does not know go to `otherFields`, also named in `warnings`.
  */
 
 export type OmiResultEvent = 'transcriptionCompleted' | 'callAnalysisCompleted' | 'unknown';
@@ -25,6 +27,40 @@ const ANALYSIS_FIELDS = [
 ];
 
 const TRANSCRIPTION_FIELDS = ['text', 'word_alignment', 'from', 'to'];
+
+const TRACKING: Record<string, KnownFields> = { tracking_id: true, trackingId: true };
+
+const WORD: KnownFields = { word: true, text: true, start: true, from: true, end: true, to: true };
+
+/** Every field the transcription reader looks at, in each shape it accepts (docs/omi-api.md §2.3). */
+const KNOWN_TRANSCRIPTION: KnownFields = {
+	...TRACKING,
+	text: true,
+	from: true,
+	to: true,
+	word_alignment: { '[]': { ...WORD, words: { '[]': WORD } }, speaker: true, words: { '[]': WORD } },
+};
+
+const QA_CARD: KnownFields = { score: true, max_score: true, passed: true, failed: true };
+
+/**
+ * Every field the analysis reader looks at. The documented fields it does not
+ * carry (criteria, per-utterance analytics, word alignments) are known as a
+ * whole: they come with Include Raw Payload.
+ */
+const KNOWN_ANALYSIS: KnownFields = {
+	...TRACKING,
+	analyst_results: { staff_score: true, customer_score: true, staff_talk_time: true, customer_talk_time: true },
+	criteria_classification_result: true,
+	quality_evaluation_result: { STAFF: QA_CARD, CUSTOMER: QA_CARD, staff: QA_CARD, customer: QA_CARD },
+	nl_analyze_result: true,
+	keyword_count: { '*': true, '[]': { keyword: true, name: true, count: true } },
+	result_nlp_analytics: true,
+	staff_talk_time: true,
+	customer_talk_time: true,
+	staff_word_alignments: true,
+	customer_word_alignments: true,
+};
 
 /** An analysis may carry text too, so its own fields decide first. */
 export function detectEvent(body: IDataObject): OmiResultEvent {
@@ -235,17 +271,18 @@ function readLlm(warnings: Warnings, value: unknown): unknown {
  * word alignments can be long, and nothing here reads them.
  */
 function checkUnreadFields(warnings: Warnings, body: IDataObject): void {
-	const unread: Array<[string, 'an object' | 'a list']> = [
-		['criteria_classification_result', 'an object'],
-		['result_nlp_analytics', 'a list'],
-		['staff_word_alignments', 'a list'],
-		['customer_word_alignments', 'a list'],
+	const isWordList = (value: unknown) => Array.isArray(value) || (isPlainObject(value) && Array.isArray(value.words));
+	// OMI's table types result_nlp_analytics as an Object, while a list of utterances is what its meaning suggests.
+	const unread: Array<[string, string, (value: unknown) => boolean]> = [
+		['criteria_classification_result', 'an object', isPlainObject],
+		['result_nlp_analytics', 'an object or a list', (value) => isPlainObject(value) || Array.isArray(value)],
+		['staff_word_alignments', 'a list', isWordList],
+		['customer_word_alignments', 'a list', isWordList],
 	];
-	for (const [field, expected] of unread) {
+	for (const [field, expected, fits] of unread) {
 		const value = body[field];
 		if (isAbsent(value) || (typeof value === 'string' && /^\s*[[{]/.test(value))) continue;
-		const fits = expected === 'an object' ? isPlainObject(value) : Array.isArray(value) || (isPlainObject(value) && Array.isArray(value.words));
-		if (!fits) warnings.add(field, `expected ${expected}, found ${describe(value)}; see raw`);
+		if (!fits(value)) warnings.add(field, `expected ${expected}, found ${describe(value)}; see raw`);
 	}
 }
 
@@ -303,16 +340,30 @@ function simplifyAnalysis(warnings: Warnings, body: IDataObject): IDataObject {
 	};
 }
 
+export interface ReadResult {
+	item: IDataObject;
+	/** Whether a documented field could not be read, so that the body must go along. */
+	unreadable: boolean;
+}
+
 /**
  * One simplified item: `event` and `trackingId` first, then what that kind of
- * result carries, then `warnings` when some of it could not be read.
+ * result carries, then `otherFields` with what the node does not know, then
+ * `warnings` when some of it could not be read or was not known.
  */
-export function simplifyResult(event: OmiResultEvent, body: IDataObject): IDataObject {
+export function readResult(event: OmiResultEvent, body: IDataObject): ReadResult {
 	const warnings = new Warnings();
 	const id = body.tracking_id ?? body.trackingId;
 	if (!isAbsent(id) && typeof id !== 'string' && typeof id !== 'number') warnings.add('trackingId', `tracking_id is ${describe(id)}, not text`);
 	const head = { event, trackingId: trackingIdOf(body) };
-	if (event === 'unknown') return { ...head, payload: body };
-	const item = { ...head, ...(event === 'transcriptionCompleted' ? simplifyTranscription(warnings, body) : simplifyAnalysis(warnings, body)) };
-	return warnings.list.length > 0 ? { ...item, warnings: warnings.list } : item;
+	if (event === 'unknown') return { item: { ...head, payload: body }, unreadable: false };
+	const transcription = event === 'transcriptionCompleted';
+	const read = { ...head, ...(transcription ? simplifyTranscription(warnings, body) : simplifyAnalysis(warnings, body)) };
+	const item = warnings.list.length > 0 ? { ...read, warnings: warnings.list } : read;
+	return {
+		item: keepUnknownFields(item, body, transcription ? KNOWN_TRANSCRIPTION : KNOWN_ANALYSIS),
+		unreadable: warnings.list.length > 0,
+	};
 }
+
+export const simplifyResult = (event: OmiResultEvent, body: IDataObject): IDataObject => readResult(event, body).item;

@@ -1,5 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { type KnownFields, keepUnknownFields } from '../shared/unknownFields';
 import type { OmiContext } from './transport';
 import { omiApiRequestAllPages } from './transport';
 
@@ -121,7 +122,46 @@ function customerPhoneOf(record: IDataObject): string | null {
 	return text(record.direction === 'inbound' ? record.source_number : record.destination_number);
 }
 
-/** The fields a QA workflow needs, under names that explain themselves; `raw` keeps OMI's record. */
+/** The call record's fields as docs/omicall-call-history.md lists them ("The call record"). */
+const KNOWN_CALL_FIELDS: KnownFields = {
+	transaction_id: true,
+	tenant_id: true,
+	direction: true,
+	source_number: true,
+	destination_number: true,
+	disposition: true,
+	bill_sec: true,
+	record_seconds: true,
+	duration: true,
+	time_start_to_answer: true,
+	time_start_call: true,
+	time_ringing_start: true,
+	time_answer_start: true,
+	time_end_call: true,
+	recording_file: true,
+	recording_file_url: true,
+	sip_user: true,
+	sip_number: true,
+	phone_number: true,
+	user: { '[]': { full_name: true, note: true, tag: true } },
+	customer: { full_name: true },
+	create_by: { id: true, name: true, contact_id: true },
+	is_auto_call: true,
+	autocall_id: true,
+	autocall_uuid: true,
+	provider: true,
+	call_out_price: true,
+	note: true,
+	tag: true,
+	created_date: true,
+	last_updated_date: true,
+};
+
+/**
+ * The fields a QA workflow needs, under names that explain themselves; the
+ * raw output (Simplify off) keeps OMI's whole record. Fields the documents do
+ * not show are kept in `otherFields` and named in `warnings`.
+ */
 export function simplifyCall(record: IDataObject): IDataObject {
 	const users = Array.isArray(record.user) ? (record.user as IDataObject[]) : [];
 	const createdBy = (record.create_by ?? {}) as IDataObject;
@@ -130,7 +170,7 @@ export function simplifyCall(record: IDataObject): IDataObject {
 	const endMs =
 		epochMsOf(record.time_end_call) ?? (startMs !== undefined && seconds(record.duration) > 0 ? startMs + seconds(record.duration) * 1000 : undefined);
 	const isCallbot = record.is_auto_call === true || text(record.autocall_uuid) !== null;
-	return {
+	const simplified = {
 		callId: callIdOf(record),
 		direction: text(record.direction),
 		startedAt: startMs === undefined ? null : new Date(startMs).toISOString(),
@@ -145,4 +185,5 @@ export function simplifyCall(record: IDataObject): IDataObject {
 		recordingUrl: recordingUrlOf(record),
 		callbotSessionId: isCallbot ? (text(record.autocall_uuid) ?? text(record.autocall_id)) : null,
 	};
+	return keepUnknownFields(simplified, record, KNOWN_CALL_FIELDS);
 }

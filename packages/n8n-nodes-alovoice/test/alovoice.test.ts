@@ -96,6 +96,34 @@ describe('Alovoice › Call Analysis', () => {
 		expect((result.json.transcript as unknown[]).length).toBeGreaterThan(0);
 	});
 
+	it('keeps the fields Alovoice sends and its description does not show, in otherFields, each named in warnings', async () => {
+		const { n8n, credential } = setUp(sandbox());
+		expect((await n8n.run(alovoiceWorkflow([{}], analyzeAndWait('call-1001'), credential))).error).toBeUndefined();
+		const fields = { 'answer.operator_id': 'op-7', 'answer.stalk.0.emotion': 'calm', 'answer.tags.1.weight': 2 };
+		sandbox().control.addFault({ path: '/callgetairesult/*', times: 2, fault: { type: 'add-fields', fields } });
+		const getResult = (simplify: boolean) => ({ resource: 'callAnalysis', operation: 'getResult', callId: 'call-1001', simplify });
+
+		const raw = (await n8n.run(alovoiceWorkflow([{}], getResult(false), credential))).output('Alovoice')[0].json;
+		const simplified = (await n8n.run(alovoiceWorkflow([{}], getResult(true), credential))).output('Alovoice')[0].json;
+
+		const stalk = raw.stalk as IDataObject[];
+		const tags = raw.tags as IDataObject[];
+		expect(stalk[0].emotion).toBe('calm');
+		expect(simplified).toMatchObject({
+			ready: true,
+			otherFields: {
+				stalk: [{ emotion: 'calm' }, ...stalk.slice(1).map(() => null)],
+				tags: [null, { weight: 2 }, ...tags.slice(2).map(() => null)],
+				operator_id: 'op-7',
+			},
+		});
+		expect(simplified.warnings).toEqual([
+			'Unknown field "stalk[].emotion" kept in otherFields.stalk[].emotion',
+			'Unknown field "tags[].weight" kept in otherFields.tags[].weight',
+			'Unknown field "operator_id" kept in otherFields.operator_id',
+		]);
+	});
+
 	it('Analyze and Wait sends the call and polls until the result is ready', async () => {
 		const { n8n, credential } = setUp(sandbox());
 

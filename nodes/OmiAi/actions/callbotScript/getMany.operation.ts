@@ -5,6 +5,7 @@ import { mapItems } from '../../../shared/items';
 import { returnAllOrLimit } from '../common.descriptions';
 import type { OmiScript } from '../../../omi/callbot';
 import { listScripts } from '../../../omi/callbot';
+import { type KnownFields, keepUnknownFields } from '../../../shared/unknownFields';
 
 const properties: INodeProperties[] = [
 	...returnAllOrLimit,
@@ -23,6 +24,15 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
+/** A script in OMI's list (docs/omi-api.md §3.2). */
+const KNOWN_SCRIPT_FIELDS: KnownFields = {
+	id: true,
+	name: true,
+	variables: {
+		'[]': { field_code: true, field_name: true, field_value: true, field_type: true, type: true, is_dynamic_attribute: true },
+	},
+};
+
 /**
  * What a user needs to pick a script and fill its variables: the code is the
  * key in Start's Script Variables, the name its label (OMI leaves some
@@ -30,7 +40,7 @@ export const description = updateDisplayOptions(
  * own contact form (shared/omi-api.md §3.2).
  */
 function simplifyScript(script: OmiScript): IDataObject {
-	return {
+	const simplified = {
 		id: script.id,
 		name: script.name ?? '',
 		variables: (script.variables ?? []).map((variable) => ({
@@ -38,6 +48,7 @@ function simplifyScript(script: OmiScript): IDataObject {
 			name: variable.field_name || variable.field_code,
 		})),
 	};
+	return keepUnknownFields(simplified, script, KNOWN_SCRIPT_FIELDS);
 }
 
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]) {

@@ -8,6 +8,7 @@ import { asText } from '../../../shared/parameters';
 import { type OmiAnswer, omiApiRequestWithAnswer } from '../../../omi/transport';
 import { StreamedMultipartBody } from '../../../omi/multipart';
 import { ASYNC_RESULT_NOTE } from '../tool.descriptions';
+import { omiAnswerWarnings } from '../../../omi/answerFields';
 import type { Recording } from './source';
 import { recordingFromBinary, recordingFromUrl, recordingUrlOf } from './source';
 
@@ -85,6 +86,9 @@ export const uploadProperties: INodeProperties[] = [
 		],
 	},
 ];
+
+/** What OMI's acknowledgement of an upload holds (docs/omi-api.md §2.2). */
+const UPLOAD_ACKNOWLEDGEMENT = { tracking_id: true, status: true } as const;
 
 export interface UploadTarget {
 	operation: 'transcribe' | 'analyzeCall';
@@ -188,6 +192,7 @@ export async function uploadRecordings(
 				response: answered.payload as IDataObject,
 				omiAnswer: answered.answer,
 				...(runsAsTool(this) ? { resultArrives: ASYNC_RESULT_NOTE } : {}),
+				...omiAnswerWarnings(answered.answer, UPLOAD_ACKNOWLEDGEMENT),
 			};
 		},
 		concurrency,

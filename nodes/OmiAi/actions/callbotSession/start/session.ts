@@ -3,6 +3,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { textParameter } from '../../../../shared/parameters';
 import { executeByPhone } from '../../../../omi/callbot';
 import type { OmiAnswer } from '../../../../omi/transport';
+import { omiAnswerWarnings } from '../../../../omi/answerFields';
 import type { Contact } from './contacts';
 import type { PhoneError } from './errorLinking';
 import { linkErrorsToItems } from './errorLinking';
@@ -21,6 +22,13 @@ interface StartOptions extends Partial<Record<keyof typeof OPTION_FIELDS, number
 	/** Text from the date picker, or whatever an expression gave. */
 	sendAt?: unknown;
 }
+
+/** The started session as docs/omi-api.md §3.1 shows it. */
+const STARTED_SESSION = {
+	bot_script_id: true,
+	autocall_id: true,
+	errors: { '[]': { phone: true, error_code: true, message: true } },
+} as const;
 
 interface StartedSession {
 	bot_script_id: string;
@@ -67,5 +75,6 @@ export async function startSession(
 		errors: linkErrorsToItems(session.errors ?? [], contacts),
 		// Whatever else OMI said about the session reaches the workflow too.
 		omiAnswer: answer,
+		...omiAnswerWarnings(answer, STARTED_SESSION),
 	};
 }

@@ -1,6 +1,27 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { type KnownFields, keepUnknownFields } from '../../shared/unknownFields';
 import type { AlovoiceAnswer, AlovoiceResponse, AlovoiceTag } from '../transport';
+
+/** Alovoice's answer as docs/alovoice-api.md shows it; anything else goes to `otherFields`, named in `warnings`. */
+const KNOWN_ANSWER_FIELDS: KnownFields = {
+	begin_time: true,
+	aicallid: true,
+	stereoaudio: true,
+	stalk: { '[]': { begin: true, end: true, direction: true, text: true, fragment_id: true } },
+	tags: {
+		'[]': {
+			name: true,
+			value: true,
+			visible: true,
+			tag_type: true,
+			begin: true,
+			end: true,
+			match_text: true,
+			fragment_id: true,
+		},
+	},
+};
 
 const SPEAKERS = { operator: 'agent', client: 'customer' } as const;
 
@@ -17,7 +38,11 @@ export function isReady(answer: AlovoiceAnswer): boolean {
 const hasFired = (tag: AlovoiceTag) => Boolean(tag.match_text) || typeof tag.begin === 'number';
 
 /** What Send to Analysis gives: epoch seconds as an ISO date, the recording path as a full URL. */
-export function simplifySend({ answer, baseUrl }: AlovoiceResponse): IDataObject {
+export function simplifySend(response: AlovoiceResponse): IDataObject {
+	return keepUnknownFields(sendFields(response), response.answer, KNOWN_ANSWER_FIELDS);
+}
+
+function sendFields({ answer, baseUrl }: AlovoiceResponse): IDataObject {
 	return {
 		aicallid: answer.aicallid ?? null,
 		begin_time: typeof answer.begin_time === 'number' ? new Date(answer.begin_time * 1000).toISOString() : null,
@@ -55,11 +80,12 @@ export function simplifyResult(response: AlovoiceResponse): IDataObject {
 		(name) => !firedNames.has(name),
 	);
 
-	return {
+	const simplified = {
 		ready: true,
-		...simplifySend(response),
+		...sendFields(response),
 		transcript,
 		text: transcript.map(({ speaker, text }) => `${SPEAKER_LABELS[speaker] ?? speaker}: ${text}`).join('\n'),
 		tags: { fired, notFired },
 	};
+	return keepUnknownFields(simplified, answer, KNOWN_ANSWER_FIELDS);
 }
