@@ -8,7 +8,8 @@ module.exports = {
 	testEnvironment: 'node',
 	roots: ['<rootDir>/e2e/tests'],
 	testMatch: ['**/*.e2e.ts'],
-	testTimeout: 300_000,
+	// Long enough for n8n's boot on a busy machine (up to 300 s) in a beforeAll.
+	testTimeout: 600_000,
 	globalSetup: '<rootDir>/e2e/globalSetup.ts',
 	globalTeardown: '<rootDir>/e2e/globalTeardown.ts',
 	maxWorkers: 1,

@@ -20,7 +20,7 @@ export interface StartN8nOptions {
 	port: number;
 	/** Extra or overriding environment for the n8n process. */
 	env?: Record<string, string>;
-	/** Milliseconds to wait for "Editor is now accessible" (default 120 000). */
+	/** Milliseconds to wait for "Editor is now accessible" (default 300 000, or E2E_N8N_START_TIMEOUT_MS). */
 	startTimeoutMs?: number;
 	/** Echo n8n's output to this process's stderr (default: E2E_N8N_LOG=1). */
 	echoLog?: boolean;
@@ -476,7 +476,8 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nServer> {
 		throw new Error(`missing ${nodeBin}: run e2e/scripts/install-n8n.sh ${version}`);
 	}
 	for (const tarball of options.tarballs) if (!fs.existsSync(tarball)) throw new Error(`no tarball at ${tarball}`);
-	const startTimeoutMs = options.startTimeoutMs ?? 120_000;
+	// A busy 2-core machine (load 25) took over 120 s to boot n8n 2.x: E2E_N8N_START_TIMEOUT_MS, default 300 s.
+	const startTimeoutMs = options.startTimeoutMs ?? Number(process.env.E2E_N8N_START_TIMEOUT_MS ?? 300_000);
 	const owner = options.owner ?? DEFAULT_OWNER;
 	const echo = options.echoLog ?? process.env.E2E_N8N_LOG === '1';
 	const baseUrl = `http://127.0.0.1:${port}`;

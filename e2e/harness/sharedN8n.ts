@@ -39,11 +39,12 @@ const envName = (version: N8nVersion) => `E2E_SHARED_N8N_${version}`;
 async function startWithFilesFolder(version: N8nVersion, tarballs: string[], logFile?: string): Promise<SharedN8n> {
 	const filesFolder = tempFolder('omicall-e2e-files-');
 	const server = await startN8n({ version, tarballs, port: await freePort(), env: { N8N_RESTRICT_FILE_ACCESS_TO: filesFolder }, logFile });
+	const stopServer = server.stop.bind(server);
 	return Object.assign(server, {
 		filesFolder,
 		async stop() {
 			try {
-				await server.stop();
+				await stopServer();
 			} finally {
 				removeTempFolder(filesFolder);
 			}

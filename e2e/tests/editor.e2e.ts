@@ -14,8 +14,7 @@ import type { Locator } from 'playwright-core';
 
 import { type Sandbox, startSandbox } from '../../sandbox/server';
 import { BROWSER_TIMEOUT_MS, type Editor, openEditor } from '../harness/browser';
-import type { N8nVersion } from '../harness/n8nServer';
-import { type SharedN8n, sharedN8n } from '../harness/sharedN8n';
+import { type N8nServer, type N8nVersion, freePort, startN8n } from '../harness/n8nServer';
 import {
 	activateWorkflow,
 	createSandboxCredentials,
@@ -92,7 +91,7 @@ function everyOperation(credentials: Credentials): Array<{ entry: WorkflowNode; 
 }
 
 describe.each(VERSIONS)('the editor of n8n %s.x', (version) => {
-	let n8n: SharedN8n;
+	let n8n: N8nServer;
 	let sandbox: Sandbox;
 	let editor: Editor;
 	let credentials: Credentials;
@@ -105,7 +104,7 @@ describe.each(VERSIONS)('the editor of n8n %s.x', (version) => {
 	beforeAll(async () => {
 		sandbox = await startSandbox({ port: 0, resultDelayMs: 300, log: (line) => sandboxLog.push(line) });
 		catcher = await startCatcher();
-		n8n = await sharedN8n(version, packedTarballs);
+		n8n = await startN8n({ version, tarballs: packedTarballs(), port: await freePort() });
 		credentials = await createSandboxCredentials(n8n, sandbox);
 		editor = await openEditor(n8n, join(ROOT, 'e2e', '.runtime', `editor-n8n${version}`));
 	});
@@ -174,8 +173,19 @@ describe.each(VERSIONS)('the editor of n8n %s.x', (version) => {
 		const entry = page().getByTestId('node-creator').getByTestId('item-iterator-item').filter({ hasText: 'OMI AI' }).first();
 		// n8n 1.x lists a community node without its description.
 		if (version === '2') await expect(entry.innerText()).resolves.toContain(OMI_AI_DESCRIPTION);
-		await entry.click();
-		await page().getByTestId('node-creator').getByTestId('node-creator-action-item').first().waitFor();
+		// On a busy machine the list can still re-render under the click, which then opens nothing: click
+		// again until the entry's actions show.
+		const actions = page().getByTestId('node-creator').getByTestId('node-creator-action-item').first();
+		await until(
+			'the OMI AI entry to open its actions',
+			async () => {
+				if (await actions.isVisible()) return true;
+				if (await entry.isVisible()) await entry.click();
+				return (await actions.waitFor({ timeout: 10_000 }).then(() => true, () => undefined)) ?? undefined;
+			},
+			BROWSER_TIMEOUT_MS,
+			async () => (await page().getByTestId('node-creator').innerText()).slice(0, 500),
+		);
 		await editor.shot(`${view}-omi-ai-actions`);
 		const text = await page().getByTestId('node-creator').innerText();
 		await page().keyboard.press('Escape');

@@ -7,12 +7,12 @@
  */
 
 import { createHash } from 'node:crypto';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 import { ODD_RESULTS, type Sandbox, startSandbox } from '../../sandbox/server';
-import type { N8nVersion } from '../harness/n8nServer';
-import { type SharedN8n, sharedN8n } from '../harness/sharedN8n';
+import { type N8nServer, type N8nVersion, freePort, startN8n } from '../harness/n8nServer';
 import {
 	activateWorkflow,
 	createSandboxCredentials,
@@ -36,11 +36,12 @@ const EXAMPLE_FILES = readdirSync(join(ROOT, 'examples')).filter((name) => name.
 const QA_ALERT = exampleName('omi-qa-alert.json');
 
 describe.each(VERSIONS)('n8n %s.x', (version) => {
-	let n8n: SharedN8n;
+	let n8n: N8nServer;
 	let sandbox: Sandbox;
 	let catcher: SlackCatcher;
 	let credentials: Credentials;
 	const sandboxLog: string[] = [];
+	const files = mkdtempSync(join(tmpdir(), 'omicall-e2e-files-'));
 	const workflowIds = new Map<string, string>();
 
 	const step = stepsWithDiagnostics(() => n8n, sandboxLog);
@@ -55,13 +56,19 @@ describe.each(VERSIONS)('n8n %s.x', (version) => {
 			log: (line) => sandboxLog.push(line),
 		});
 		catcher = await startCatcher();
-		n8n = await sharedN8n(version, packedTarballs);
+		n8n = await startN8n({
+			version,
+			tarballs: packedTarballs(),
+			port: await freePort(),
+			env: { N8N_RESTRICT_FILE_ACCESS_TO: files },
+		});
 	});
 
 	afterAll(async () => {
 		await n8n?.stop();
 		await sandbox?.close();
 		await catcher?.close();
+		rmSync(files, { recursive: true, force: true });
 	});
 
 	async function createWorkflow(workflow: WorkflowJson): Promise<string> {
@@ -130,7 +137,7 @@ describe.each(VERSIONS)('n8n %s.x', (version) => {
 	});
 
 	step('transcribes and analyzes a recording that n8n read from disk into its binary store', async () => {
-		const recording = join(n8n.filesFolder, 'call-0912.wav');
+		const recording = join(files, 'call-0912.wav');
 		const audio = Buffer.from(await (await fetch(`${sandbox.url}/recordings/call-0912.wav?seconds=4`)).arrayBuffer());
 		writeFileSync(recording, audio);
 		const sha256 = createHash('sha256').update(audio).digest('hex');
