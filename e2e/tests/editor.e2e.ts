@@ -173,19 +173,8 @@ describe.each(VERSIONS)('the editor of n8n %s.x', (version) => {
 		const entry = page().getByTestId('node-creator').getByTestId('item-iterator-item').filter({ hasText: 'OMI AI' }).first();
 		// n8n 1.x lists a community node without its description.
 		if (version === '2') await expect(entry.innerText()).resolves.toContain(OMI_AI_DESCRIPTION);
-		// On a busy machine the list can still re-render under the click, which then opens nothing: click
-		// again until the entry's actions show.
-		const actions = page().getByTestId('node-creator').getByTestId('node-creator-action-item').first();
-		await until(
-			'the OMI AI entry to open its actions',
-			async () => {
-				if (await actions.isVisible()) return true;
-				if (await entry.isVisible()) await entry.click();
-				return (await actions.waitFor({ timeout: 10_000 }).then(() => true, () => undefined)) ?? undefined;
-			},
-			BROWSER_TIMEOUT_MS,
-			async () => (await page().getByTestId('node-creator').innerText()).slice(0, 500),
-		);
+		await entry.click();
+		await page().getByTestId('node-creator').getByTestId('node-creator-action-item').first().waitFor();
 		await editor.shot(`${view}-omi-ai-actions`);
 		const text = await page().getByTestId('node-creator').innerText();
 		await page().keyboard.press('Escape');
