@@ -15,6 +15,12 @@ import { removeTempFolder, tempFolder } from './n8nServer';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
+/**
+ * How long a browser step waits for what it needs (an element, a page): long enough for a busy
+ * machine (load 5 to 6 on 2 cores made n8n's node panel take over 30 s). E2E_BROWSER_TIMEOUT_MS sets it.
+ */
+export const BROWSER_TIMEOUT_MS = Number(process.env.E2E_BROWSER_TIMEOUT_MS ?? 120_000);
+
 // GUIDE.md's launch flags: no GPU, no QUIC, nothing that calls home.
 // n8n's editor marks its elements with data-test-id, which getByTestId() then finds.
 selectors.setTestIdAttribute('data-test-id');
@@ -58,7 +64,8 @@ export async function openEditor(n8n: Pick<N8nServer, 'baseUrl' | 'login'>, shot
 			headless: true,
 			viewport: { width: 1440, height: 900 },
 		});
-		context.setDefaultTimeout(30_000);
+		context.setDefaultTimeout(BROWSER_TIMEOUT_MS);
+		context.setDefaultNavigationTimeout(BROWSER_TIMEOUT_MS);
 		const page = context.pages()[0] ?? (await context.newPage());
 		let count = 0;
 		const shot = async (name: string) => {

@@ -20,12 +20,14 @@ export interface StartN8nOptions {
 	port: number;
 	/** Extra or overriding environment for the n8n process. */
 	env?: Record<string, string>;
-	/** Milliseconds to wait for "Editor is now accessible" (default 120 000). */
+	/** Milliseconds to wait for "Editor is now accessible" (default 300 000, or E2E_N8N_START_TIMEOUT_MS). */
 	startTimeoutMs?: number;
 	/** Echo n8n's output to this process's stderr (default: E2E_N8N_LOG=1). */
 	echoLog?: boolean;
 	/** The owner account to set up (default: the harness's own). */
 	owner?: OwnerAccount;
+	/** Also append n8n's output to this file (a server shared between test files: see sharedN8n.ts). */
+	logFile?: string;
 }
 
 export interface OwnerAccount {
@@ -234,6 +236,8 @@ export interface SpawnLoggedOptions {
 	startTimeoutMs: number;
 	/** Echo its output to this process's stderr. */
 	echo?: boolean;
+	/** Also append its output to this file. */
+	logFile?: string;
 }
 
 /**
@@ -256,6 +260,7 @@ export async function spawnLogged(options: SpawnLoggedOptions): Promise<LoggedPr
 			sawReady ||= isReady(line);
 			if (options.echo) process.stderr.write(`[${label}] ${line}\n`);
 		}
+		if (options.logFile && parts.length > 0) fs.appendFileSync(options.logFile, `${parts.join('\n')}\n`);
 		sawReady ||= isReady(partial);
 		if (lines.length > MAX_LOG_LINES) lines = lines.slice(-MAX_LOG_LINES);
 	};
@@ -351,7 +356,7 @@ function spawnN8n(
 	version: N8nVersion,
 	args: string[],
 	n8nEnv: Record<string, string>,
-	options: { label: string; ready: string; startTimeoutMs: number; echo: boolean },
+	options: { label: string; ready: string; startTimeoutMs: number; echo: boolean; logFile?: string },
 ): Promise<LoggedProcess> {
 	const nodeBin = nodeBinary(version);
 	const env: Record<string, string> = { ...baseEnv(), ...n8nEnv };
@@ -384,6 +389,85 @@ export function spawnN8nCommand(
 	});
 }
 
+/**
+ * The owner's HTTP access to an n8n at `baseUrl`: `rest()` with the owner's session cookie,
+ * `signIn()`, and, once there is an API key, `client(apiKey)`: the calls of N8nServer that need
+ * no process (public API, credentials). startN8n uses it for the server it starts, sharedN8n.ts
+ * for a server another process started.
+ */
+export function ownerSession(version: N8nVersion, baseUrl: string, owner: OwnerAccount = DEFAULT_OWNER) {
+	let cookie = '';
+
+	async function rawFetch(method: string, url: string, headers: Record<string, string>, body?: unknown) {
+		const res = await fetch(url, {
+			method,
+			headers: {
+				accept: 'application/json',
+				...(body === undefined ? {} : { 'content-type': 'application/json' }),
+				...headers,
+			},
+			body: body === undefined ? undefined : JSON.stringify(body),
+		});
+		return { status: res.status, ok: res.ok, body: (await readBody(res)) as any, headers: res.headers };
+	}
+
+	const rest = async <T = any>(method: string, urlPath: string, body?: unknown): Promise<HttpResult<T>> => {
+		const res = await rawFetch(method, `${baseUrl}${urlPath}`, { cookie, 'browser-id': BROWSER_ID }, body);
+		const fresh = res.headers.getSetCookie().find((c) => c.startsWith('n8n-auth='));
+		if (fresh) cookie = fresh.split(';')[0];
+		return res;
+	};
+
+	async function signIn(): Promise<void> {
+		// Both pinned versions take `emailOrLdapLoginId` (LoginRequestDto); `email` is refused.
+		const res = await rest('POST', '/rest/login', {
+			emailOrLdapLoginId: owner.email,
+			password: owner.password,
+		});
+		if (!res.ok || !cookie) {
+			throw new Error(`login failed: HTTP ${res.status} ${JSON.stringify(res.body)}`);
+		}
+	}
+
+	function client(apiKey: string): Pick<N8nServer, 'version' | 'baseUrl' | 'apiKey' | 'login' | 'api' | 'rest' | 'createCredential'> {
+		const api = <T = any>(method: string, apiPath: string, body?: unknown) =>
+			rawFetch(method, `${baseUrl}/api/v1${apiPath}`, { 'X-N8N-API-KEY': apiKey }, body) as Promise<HttpResult<T>>;
+		return {
+			version,
+			baseUrl,
+			apiKey,
+			login: { email: owner.email, password: owner.password },
+			rest,
+			api,
+			async createCredential(name, type, data) {
+				const viaApi = await api<{ id?: string; message?: string }>('POST', '/credentials', { name, type, data });
+				if (viaApi.ok && viaApi.body?.id) return { id: viaApi.body.id, via: 'public-api' };
+				const publicApiError = `HTTP ${viaApi.status} ${JSON.stringify(viaApi.body)}`;
+				const schemaRefusal = viaApi.status === 400 && String(viaApi.body?.message ?? '').startsWith('request.body.data');
+				if (version !== '1' || !schemaRefusal) throw new Error(`POST /api/v1/credentials failed: ${publicApiError}`);
+				if (!cookie) await signIn();
+				const viaRest = await rest<{ data?: { id?: string } }>('POST', '/rest/credentials', { name, type, data });
+				const id = viaRest.body?.data?.id;
+				if (!viaRest.ok || !id) {
+					throw new Error(
+						`POST /rest/credentials failed: HTTP ${viaRest.status} ${JSON.stringify(viaRest.body)} (public API: ${publicApiError})`,
+					);
+				}
+				return { id, via: 'rest', publicApiError };
+			},
+		};
+	}
+
+	return {
+		rest,
+		signIn,
+		signOut: () => {
+			cookie = '';
+		},
+		client,
+	};
+}
+
 export async function startN8n(options: StartN8nOptions): Promise<N8nServer> {
 	const { version, port } = options;
 	const n8nVersion = installedN8nVersion(version);
@@ -392,7 +476,8 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nServer> {
 		throw new Error(`missing ${nodeBin}: run e2e/scripts/install-n8n.sh ${version}`);
 	}
 	for (const tarball of options.tarballs) if (!fs.existsSync(tarball)) throw new Error(`no tarball at ${tarball}`);
-	const startTimeoutMs = options.startTimeoutMs ?? 120_000;
+	// A busy 2-core machine (load 25) took over 120 s to boot n8n 2.x: E2E_N8N_START_TIMEOUT_MS, default 300 s.
+	const startTimeoutMs = options.startTimeoutMs ?? Number(process.env.E2E_N8N_START_TIMEOUT_MS ?? 300_000);
 	const owner = options.owner ?? DEFAULT_OWNER;
 	const echo = options.echoLog ?? process.env.E2E_N8N_LOG === '1';
 	const baseUrl = `http://127.0.0.1:${port}`;
@@ -442,50 +527,20 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nServer> {
 
 	const logTail = (n = 60) => current?.logTail(n) ?? '';
 
-	let cookie = '';
-
-	async function rawFetch(method: string, url: string, headers: Record<string, string>, body?: unknown) {
-		const res = await fetch(url, {
-			method,
-			headers: {
-				accept: 'application/json',
-				...(body === undefined ? {} : { 'content-type': 'application/json' }),
-				...headers,
-			},
-			body: body === undefined ? undefined : JSON.stringify(body),
-		});
-		return { status: res.status, ok: res.ok, body: (await readBody(res)) as any, headers: res.headers };
-	}
-
-	const rest = async <T = any>(method: string, urlPath: string, body?: unknown): Promise<HttpResult<T>> => {
-		const res = await rawFetch(method, `${baseUrl}${urlPath}`, { cookie, 'browser-id': BROWSER_ID }, body);
-		const fresh = res.headers.getSetCookie().find((c) => c.startsWith('n8n-auth='));
-		if (fresh) cookie = fresh.split(';')[0];
-		return res;
-	};
+	const session = ownerSession(version, baseUrl, owner);
+	const { rest } = session;
 
 	async function spawnAndWait(): Promise<void> {
 		if (!(await portIsFree(port))) throw new Error(`port ${port} on 127.0.0.1 is already in use`);
-		current = await spawnN8n(version, ['start'], n8nEnv, { label: `n8n ${n8nVersion}`, ready: READY_LINE, startTimeoutMs, echo });
+		current = await spawnN8n(version, ['start'], n8nEnv, { label: `n8n ${n8nVersion}`, ready: READY_LINE, startTimeoutMs, echo, logFile: options.logFile });
 	}
 
 	const stopProcess = async () => current?.stop();
 
-	async function signIn(): Promise<void> {
-		// Both pinned versions take `emailOrLdapLoginId` (LoginRequestDto); `email` is refused.
-		const res = await rest('POST', '/rest/login', {
-			emailOrLdapLoginId: owner.email,
-			password: owner.password,
-		});
-		if (!res.ok || !cookie) {
-			throw new Error(`login failed: HTTP ${res.status} ${JSON.stringify(res.body)}`);
-		}
-	}
-
 	async function setUpOwnerAndKey(): Promise<string> {
 		const setup = await rest('POST', '/rest/owner/setup', owner);
 		if (!setup.ok) throw new Error(`owner setup failed: HTTP ${setup.status} ${JSON.stringify(setup.body)}`);
-		await signIn();
+		await session.signIn();
 		const scopes = await rest<{ data: string[] }>('GET', '/rest/api-keys/scopes');
 		if (!scopes.ok) throw new Error(`api-key scopes: HTTP ${scopes.status} ${JSON.stringify(scopes.body)}`);
 		const created = await rest<{ data: { rawApiKey: string } }>('POST', '/rest/api-keys', {
@@ -506,41 +561,20 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nServer> {
 		const apiKey = await setUpOwnerAndKey();
 
 		const server: N8nServer = {
-			version,
+			...session.client(apiKey),
 			n8nVersion,
-			baseUrl,
 			port,
-			apiKey,
-			login: { email: owner.email, password: owner.password },
 			userFolder,
 			n8nEnv,
 			get pid() {
 				return current?.pid;
 			},
 			logTail,
-			rest,
-			api: <T = any>(method: string, apiPath: string, body?: unknown) =>
-				rawFetch(method, `${baseUrl}/api/v1${apiPath}`, { 'X-N8N-API-KEY': apiKey }, body) as Promise<HttpResult<T>>,
-			async createCredential(name, type, data) {
-				const viaApi = await server.api<{ id?: string; message?: string }>('POST', '/credentials', { name, type, data });
-				if (viaApi.ok && viaApi.body?.id) return { id: viaApi.body.id, via: 'public-api' };
-				const publicApiError = `HTTP ${viaApi.status} ${JSON.stringify(viaApi.body)}`;
-				const schemaRefusal = viaApi.status === 400 && String(viaApi.body?.message ?? '').startsWith('request.body.data');
-				if (version !== '1' || !schemaRefusal) throw new Error(`POST /api/v1/credentials failed: ${publicApiError}`);
-				const viaRest = await rest<{ data?: { id?: string } }>('POST', '/rest/credentials', { name, type, data });
-				const id = viaRest.body?.data?.id;
-				if (!viaRest.ok || !id) {
-					throw new Error(
-						`POST /rest/credentials failed: HTTP ${viaRest.status} ${JSON.stringify(viaRest.body)} (public API: ${publicApiError})`,
-					);
-				}
-				return { id, via: 'rest', publicApiError };
-			},
 			async restart() {
 				await stopProcess();
-				cookie = '';
+				session.signOut();
 				await spawnAndWait();
-				await signIn();
+				await session.signIn();
 			},
 			async stop() {
 				try {

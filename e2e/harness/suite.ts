@@ -24,12 +24,25 @@ export interface Execution {
 	};
 }
 
-export async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000): Promise<T> {
+/**
+ * Waits for a state, not for a time: calls `probe` every 250 ms until it gives a value, and fails
+ * after `timeoutMs` (a deadline long enough for a busy machine) saying what it waited for and, with
+ * `seen`, what it saw last.
+ */
+export async function until<T>(
+	what: string,
+	probe: () => Promise<T | undefined> | T | undefined,
+	timeoutMs = 60_000,
+	seen?: () => unknown,
+): Promise<T> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		const value = await probe();
 		if (value !== undefined) return value;
-		if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+		if (Date.now() > deadline) {
+			const saw = seen ? `; saw: ${JSON.stringify(await seen())}` : '';
+			throw new Error(`Timed out after ${timeoutMs / 1000} s waiting for ${what}${saw}`);
+		}
 		await new Promise((done) => setTimeout(done, 250));
 	}
 }
@@ -78,7 +91,12 @@ export const outputOf = (execution: Execution, nodeName: string) =>
  * Declares a test step whose failure also carries n8n's log tail and the
  * sandbox's log, which usually say why far better than the assertion.
  */
-export function stepsWithDiagnostics(n8n: () => Pick<N8nServer, 'logTail'> | undefined, sandboxLog: string[]) {
+export function stepsWithDiagnostics(
+	n8n: () => Pick<N8nServer, 'logTail'> | undefined,
+	sandboxLog: string[],
+	/** Called when a step fails, e.g. to save a screenshot; its answer joins the report. */
+	onFailure?: (stepName: string) => Promise<string>,
+) {
 	return (name: string, body: () => Promise<void>, timeoutMs?: number) =>
 		it(
 			name,
@@ -86,7 +104,9 @@ export function stepsWithDiagnostics(n8n: () => Pick<N8nServer, 'logTail'> | und
 				try {
 					await body();
 				} catch (error) {
+					const saved = onFailure ? await onFailure(name).catch((failure: Error) => `(could not save it: ${failure.message})`) : undefined;
 					const detail = [
+						...(saved ? [`--- at the failure ---`, saved] : []),
 						`--- n8n log tail ---`,
 						n8n()?.logTail(60) ?? '(n8n did not start)',
 						'--- sandbox log tail ---',
@@ -138,7 +158,8 @@ export async function runWebhookWorkflow(n8n: Pick<N8nServer, 'baseUrl'>, path: 
 export async function createSandboxCredentials(
 	n8n: N8nServer,
 	sandbox: { url: string; apiKey: string; alovoiceToken: string },
-	names = { omi: 'OMI sandbox', alovoice: 'Alovoice sandbox' },
+	// Named after the sandbox's port: files that share an n8n each make their own, and find them by name.
+	names = { omi: `OMI sandbox ${new URL(sandbox.url).port}`, alovoice: `Alovoice sandbox ${new URL(sandbox.url).port}` },
 ): Promise<Credentials> {
 	const omi = await n8n.createCredential(names.omi, 'omiCallApi', {
 		apiKey: sandbox.apiKey,

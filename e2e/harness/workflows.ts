@@ -303,3 +303,18 @@ export function example(file: string, { credentials, slackUrl, sandboxUrl }: Exa
 
 export const exampleName = (file: string): string =>
 	(JSON.parse(readFileSync(join(EXAMPLES, file), 'utf8')) as WorkflowJson).name;
+
+/**
+ * Poll Times for a test: six custom crons, at seconds 5, 15, … 55 of every minute, so a poll
+ * every 10 s instead of n8n's once a minute. n8n refuses one cron that fires more than once a
+ * minute, but takes several entries that each fire once a minute, on both n8n lines.
+ */
+export const POLL_EVERY_10_SECONDS = {
+	item: [5, 15, 25, 35, 45, 55].map((second) => ({ mode: 'custom', cronExpression: `${second} * * * * *` })),
+};
+
+/** The workflow with every polling trigger's Poll Times set to POLL_EVERY_10_SECONDS. */
+export function pollingEvery10Seconds(workflow: WorkflowJson): WorkflowJson {
+	for (const entry of workflow.nodes) if (entry.parameters.pollTimes !== undefined) entry.parameters.pollTimes = POLL_EVERY_10_SECONDS;
+	return workflow;
+}

@@ -5,9 +5,10 @@
  * analyses to the QA alert example, which looks each call up and alerts for
  * the low scores. Across an n8n restart in the middle, a search answering
  * late, with a 503 and with a reset connection: every analysis once, every
- * low score alerted once. n8n polls at most once a minute, so each scheduled
- * poll the test waits for costs up to a minute; it waits for three. Runs on
- * every version in E2E_N8N_VERSIONS (default "2,1").
+ * low score alerted once. The trigger polls every 10 s (six Poll Times
+ * entries, as n8n refuses a single cron firing more than once a minute), so
+ * each scheduled poll the test waits for costs up to 10 s. Runs on every
+ * version in E2E_N8N_VERSIONS (default "2,1").
  */
 
 import { randomUUID } from 'node:crypto';
@@ -26,7 +27,7 @@ import {
 	type SlackCatcher,
 	until,
 } from '../harness/suite';
-import { type Credentials, example } from '../harness/workflows';
+import { type Credentials, example, pollingEvery10Seconds } from '../harness/workflows';
 
 const VERSIONS = (process.env.E2E_N8N_VERSIONS ?? '2,1').split(',').map((v) => v.trim()) as N8nVersion[];
 const SEARCH_PATH = '/api/v2/callTransaction/search';
@@ -98,21 +99,30 @@ describe.each(VERSIONS)('n8n %s.x: automatic QA from the call history', (version
 	}
 
 	const allAnalyzed = (what: string, timeoutMs: number) =>
-		until(what, () => (qualifying.every((call) => uploadedIds().includes(call.id!)) ? true : undefined), timeoutMs);
+		until(what, () => (qualifying.every((call) => uploadedIds().includes(call.id!)) ? true : undefined), timeoutMs, () => ({
+			notAnalyzed: qualifying.map((call) => call.id!).filter((id) => !uploadedIds().includes(id)),
+			callSearches: sandbox.control.stats().callSearches,
+		}));
 	const faultApplied = (what: string) =>
-		until(what, () => (sandbox.control.faults().every((rule) => rule.applied === rule.times) ? true : undefined), 90_000);
+		until(
+			what,
+			() => (sandbox.control.faults().every((rule) => rule.applied === rule.times) ? true : undefined),
+			90_000,
+			() => ({ faults: sandbox.control.faults(), callSearches: sandbox.control.stats().callSearches }),
+		);
+	const alertsSeen = () => ({ alerts: catcher.received.length, lowScores: qualifying.filter((call) => staffScore(call.id!) < 70).length });
 
 	step('activates the automatic QA and QA alert examples against the sandbox', async () => {
 		credentials = await createSandboxCredentials(n8n, sandbox);
 		for (const file of ['omi-qa-alert.json', 'omi-auto-qa.json']) {
-			const id = await createWorkflow(n8n, example(file, { credentials, slackUrl: catcher.url, sandboxUrl: sandbox.url }));
+			const id = await createWorkflow(n8n, pollingEvery10Seconds(example(file, { credentials, slackUrl: catcher.url, sandboxUrl: sandbox.url })));
 			if (file === 'omi-auto-qa.json') autoQaId = id;
 			else alertId = id;
 			await activateWorkflow(n8n, id);
 		}
-		await until('the QA alert trigger to register with OMI', () => sandbox.control.webhook().current ?? undefined);
+		await until('the QA alert trigger to register with OMI', () => sandbox.control.webhook().current ?? undefined, 60_000, () => sandbox.control.webhook());
 		// The activation's poll: the history holds nothing yet, and the trigger starts from here.
-		await until('the first poll', () => (sandbox.control.stats().callSearches > 0 ? true : undefined), 60_000);
+		await until('the first poll', () => (sandbox.control.stats().callSearches > 0 ? true : undefined), 90_000, () => sandbox.control.stats());
 	});
 
 	step('a poll answered with a 503 loses nothing; across an n8n restart, with the history answering late, the calls that came while n8n was down are analyzed too', async () => {
@@ -130,8 +140,11 @@ describe.each(VERSIONS)('n8n %s.x: automatic QA from the call history', (version
 
 	step('a poll cut off by a reset connection loses nothing, and no call is analyzed twice', async () => {
 		// The QA alert's Call › Get searches the history too: the reset is for the next poll, not for a lookup.
-		await until('the alerts so far', () =>
-			catcher.received.length === qualifying.filter((call) => staffScore(call.id!) < 70).length ? true : undefined,
+		await until(
+			'the alerts so far',
+			() => (catcher.received.length === qualifying.filter((call) => staffScore(call.id!) < 70).length ? true : undefined),
+			90_000,
+			alertsSeen,
 		);
 		sandbox.control.addFault({ path: SEARCH_PATH, times: 1, fault: { type: 'drop' } });
 		addBatch();
@@ -142,7 +155,7 @@ describe.each(VERSIONS)('n8n %s.x: automatic QA from the call history', (version
 
 	step('alerts for each low score once, naming the agent, the customer phone and the call time', async () => {
 		const low = qualifying.filter((call) => staffScore(call.id!) < 70);
-		await until('every alert', () => (catcher.received.length >= low.length ? true : undefined), 60_000);
+		await until('every alert', () => (catcher.received.length >= low.length ? true : undefined), 90_000, alertsSeen);
 		await new Promise((resolve) => setTimeout(resolve, 3000));
 		expect(catcher.received).toHaveLength(low.length);
 		const alertRuns = (await executionsOf(n8n, alertId)).filter((execution) => outputOf(execution, 'Look up the call').length > 0);

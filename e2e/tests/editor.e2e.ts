@@ -13,7 +13,7 @@ import { join, resolve } from 'node:path';
 import type { Locator } from 'playwright-core';
 
 import { type Sandbox, startSandbox } from '../../sandbox/server';
-import { type Editor, openEditor } from '../harness/browser';
+import { BROWSER_TIMEOUT_MS, type Editor, openEditor } from '../harness/browser';
 import { type N8nServer, type N8nVersion, freePort, startN8n } from '../harness/n8nServer';
 import {
 	activateWorkflow,
@@ -98,7 +98,8 @@ describe.each(VERSIONS)('the editor of n8n %s.x', (version) => {
 	let credentials: Credentials;
 	let catcher: Awaited<ReturnType<typeof startCatcher>>;
 	const sandboxLog: string[] = [];
-	const step = stepsWithDiagnostics(() => n8n, sandboxLog);
+	// A failed step leaves a screenshot of what the browser showed, named in its report.
+	const step = stepsWithDiagnostics(() => n8n, sandboxLog, async (name) => `screenshot: ${await editor.shot(`FAILED-${name.slice(0, 60)}`)}`);
 	const onlyOn2 = version === '2' ? step : (name: string) => it.skip(name, () => undefined);
 
 	beforeAll(async () => {
@@ -126,7 +127,7 @@ describe.each(VERSIONS)('the editor of n8n %s.x', (version) => {
 	async function openNode(name: string): Promise<Locator> {
 		await page().locator(`[data-test-id="canvas-node"][data-node-name="${name}"]`).dblclick();
 		const panel = page().getByTestId('ndv');
-		await panel.waitFor();
+		await panel.getByTestId('node-parameters').waitFor();
 		return panel;
 	}
 
@@ -142,18 +143,26 @@ describe.each(VERSIONS)('the editor of n8n %s.x', (version) => {
 		return (await names.allInnerTexts()).map((text) => text.trim());
 	}
 
-	async function search(term: string): Promise<string[]> {
+	/** Types `term` in the node panel's search and waits until the list shows every entry of `finds`. */
+	async function search(term: string, finds: string[]): Promise<string[]> {
 		const input = page().getByTestId('node-creator-search-bar');
 		await input.fill(term);
-		// The list settles a moment after typing.
-		await until(`results for "${term}"`, async () => ((await panelEntries()).length > 0 ? true : undefined));
-		await page().waitForTimeout(500);
-		return panelEntries();
+		let entries: string[] = [];
+		await until(
+			`the node panel to list ${finds.join(', ')} for "${term}"`,
+			async () => {
+				entries = await panelEntries();
+				return finds.every((find) => entries.includes(find)) ? true : undefined;
+			},
+			BROWSER_TIMEOUT_MS,
+			() => entries,
+		);
+		return entries;
 	}
 
 	async function checkSearches(view: string, searches = SEARCHES): Promise<void> {
 		for (const { term, finds } of searches) {
-			const entries = await search(term);
+			const entries = await search(term, finds);
 			await editor.shot(`${view}-search-${term}`);
 			expect({ term, entries: entries.filter((entry) => finds.includes(entry)) }).toEqual({ term, entries: expect.arrayContaining(finds) });
 		}
@@ -161,7 +170,7 @@ describe.each(VERSIONS)('the editor of n8n %s.x', (version) => {
 
 	/** Searches OMI, checks the OMI AI entry's description, opens it and gives the panel's text. */
 	async function openOmiAiEntry(view: string): Promise<string> {
-		await search('OMI');
+		await search('OMI', ['OMI AI']);
 		const entry = page().getByTestId('node-creator').getByTestId('item-iterator-item').filter({ hasText: 'OMI AI' }).first();
 		// n8n 1.x lists a community node without its description.
 		if (version === '2') await expect(entry.innerText()).resolves.toContain(OMI_AI_DESCRIPTION);
@@ -217,12 +226,12 @@ describe.each(VERSIONS)('the editor of n8n %s.x', (version) => {
 		}
 		for (const { entry } of operations) {
 			const panel = await openNode(entry.name);
-			await page().waitForTimeout(500);
-			await editor.shot(`operation-${entry.name}`);
-			expect({ node: entry.name, issues: await panel.getByTestId('parameter-issues').count() }).toEqual({ node: entry.name, issues: 0 });
 			if (entry.type.endsWith('.omiAiTrigger')) {
+				await panel.getByText(/OMI cannot reach it/).first().waitFor();
 				await expect(panel.innerText()).resolves.toMatch(/OMI cannot reach it[\s\S]*WEBHOOK_URL/);
 			}
+			await editor.shot(`operation-${entry.name}`);
+			expect({ node: entry.name, issues: await panel.getByTestId('parameter-issues').count() }).toEqual({ node: entry.name, issues: 0 });
 			await closeNode();
 		}
 	});
@@ -315,9 +324,10 @@ describe.each(VERSIONS)('the editor of n8n %s.x', (version) => {
 			expect({ file, issues: await page().getByTestId('node-issues').count() }).toEqual({ file, issues: 0 });
 			for (const entry of workflow.nodes.filter((candidate) => [PACKAGE, ALOVOICE_PACKAGE].some((name) => candidate.type.startsWith(`${name}.`)))) {
 				const panel = await openNode(entry.name);
-				await page().waitForTimeout(1000);
 				await editor.shot(`example-${file}-${entry.name}`);
 				if (entry.parameters.variables !== undefined) {
+					// Loaded: the script's variables are shown, and the panel's text is final.
+					await mapper().getByText(DEBT_SCRIPT.variable).first().waitFor();
 					await mapper().scrollIntoViewIfNeeded();
 					await editor.shot(`example-${file}-${entry.name}-variables`);
 					await expect(panel.getByTestId('rlc-input').first().inputValue()).resolves.toBe(DEBT_SCRIPT.name);

@@ -11,7 +11,8 @@ import { randomUUID } from 'node:crypto';
 
 import { buildResult } from '../../sandbox/generate';
 import { type Sandbox, startSandbox } from '../../sandbox/server';
-import { type N8nServer, type N8nVersion, freePort, startN8n } from '../harness/n8nServer';
+import type { N8nVersion } from '../harness/n8nServer';
+import { type SharedN8n, sharedN8n } from '../harness/sharedN8n';
 import {
 	activateWorkflow,
 	createSandboxCredentials,
@@ -80,7 +81,7 @@ function loadTheCpu(): () => void {
 }
 
 describe.each(VERSIONS)('n8n %s.x', (version) => {
-	let n8n: N8nServer;
+	let n8n: SharedN8n;
 	let sandbox: Sandbox;
 	let credentials: Credentials;
 	const sandboxLog: string[] = [];
@@ -92,7 +93,7 @@ describe.each(VERSIONS)('n8n %s.x', (version) => {
 
 	beforeAll(async () => {
 		sandbox = await startSandbox({ port: 0, resultDelayMs: 60_000, webhookMaxAttempts: 1, log: (line) => sandboxLog.push(line) });
-		n8n = await startN8n({ version, tarballs: packedTarballs(), port: await freePort() });
+		n8n = await sharedN8n(version, packedTarballs);
 		credentials = await createSandboxCredentials(n8n, sandbox);
 	});
 
