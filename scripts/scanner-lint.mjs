@@ -4,14 +4,13 @@
 // nodes/ and credentials/) and the published tarball's .js files and package.json
 // with its config (both n8n rule sets, no-console, eslint-disable comments ignored).
 //
-//   node scripts/scanner-lint.mjs            the source and the built package (dist/ + package.json), in this folder
-//   node scripts/scanner-lint.mjs DIR...     the same, in each package folder DIR (the repository holds two packages)
+//   node scripts/scanner-lint.mjs            the source, and the tarball `npm pack` makes of this folder
+//   node scripts/scanner-lint.mjs DIR...     the same, for each package folder DIR (the repository holds two packages)
 //   node scripts/scanner-lint.mjs --tarball DIR   only the scanner's tarball leg, on an unpacked tarball in DIR
-//
-// The built package is the tarball's content because scripts/publish.cjs refuses a
-// tarball holding anything but dist/, README.md, LICENSE and package.json.
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 
 // eslint-plugin-n8n-nodes-base takes every file for "Test.node.ts" when NODE_ENV is
 // "test" (as under jest), which n8n's scan never sets; the scanner loads it lazily.
@@ -23,15 +22,31 @@ export const TARBALL_FILE_PATTERNS = ['**/*.js', 'package.json'];
 
 /** Runs the scanner's lint legs on `dir`; returns the failures' texts, empty when it passes. */
 export async function scannerLint(dir, { tarballOnly = false } = {}) {
-	const legs = tarballOnly
-		? [['tarball', dir, TARBALL_FILE_PATTERNS]]
-		: [
-				['source', dir, SOURCE_FILE_PATTERNS],
-				['built package', dir, ['dist/**/*.js', 'package.json']],
-			];
-	if (!tarballOnly && !existsSync(resolve(dir, 'dist'))) {
-		return [`${dir} has no dist/: run npm run build first, the scanner lints the built package too`];
+	if (tarballOnly) return await lintLegs([['tarball', dir, TARBALL_FILE_PATTERNS]]);
+	if (!existsSync(resolve(dir, 'dist'))) {
+		return [`${dir} has no dist/: run npm run build first, the scanner lints the packed tarball too`];
 	}
+	const packed = mkdtempSync(join(tmpdir(), 'scanner-lint-tarball-'));
+	try {
+		const tarball = execFileSync('npm', ['pack', '--ignore-scripts', '--pack-destination', packed], {
+			cwd: dir,
+			encoding: 'utf8',
+			stdio: ['ignore', 'pipe', 'ignore'],
+		})
+			.trim()
+			.split('\n')
+			.pop();
+		execFileSync('tar', ['-xzf', join(packed, tarball), '-C', packed]);
+		return await lintLegs([
+			['source', dir, SOURCE_FILE_PATTERNS],
+			['tarball', join(packed, 'package'), TARBALL_FILE_PATTERNS],
+		]);
+	} finally {
+		rmSync(packed, { recursive: true, force: true });
+	}
+}
+
+async function lintLegs(legs) {
 	const failures = [];
 	for (const [leg, cwd, patterns] of legs) {
 		const result = await analyzePackage(cwd, patterns);
