@@ -27,6 +27,8 @@ export interface SandboxLogLine {
 export interface BenchEnvOptions {
 	/** More environment for n8n, e.g. NODE_OPTIONS `--cpu-prof --cpu-prof-dir=<dir>` (the profile is written when n8n stops). */
 	env?: Record<string, string>;
+	/** How many requests the sandbox's control.requests() keeps (its default when absent). */
+	requestLogLimit?: number;
 }
 
 export interface BenchEnv {
@@ -52,6 +54,7 @@ export async function startBenchEnv(options: BenchEnvOptions = {}): Promise<Benc
 	const sandbox = await startSandbox({
 		port: 0,
 		resultDelayMs: RESULTS_NEVER_MS,
+		requestLogLimit: options.requestLogLimit,
 		log: (text) => {
 			sandboxLog.push({ at: Date.now(), text });
 			if (sandboxLog.length > SANDBOX_LOG_LIMIT) sandboxLog.splice(0, sandboxLog.length - SANDBOX_LOG_LIMIT);
