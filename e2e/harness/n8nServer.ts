@@ -17,6 +17,8 @@ export interface StartN8nOptions {
 	version: N8nVersion;
 	/** Path to the `npm pack` tarball of this package. */
 	tarball: string;
+	/** More community packages installed next to it: tarballs or package folders (copied, not linked). */
+	extraPackages?: string[];
 	port: number;
 	/** Extra or overriding environment for the n8n process. */
 	env?: Record<string, string>;
@@ -159,7 +161,7 @@ function run(cmd: string, args: string[], opts: { cwd: string; env: NodeJS.Proce
 }
 
 /** Installs the tarball the way a user's n8n would find it: a package in <userFolder>/.n8n/nodes. */
-async function installCommunityPackage(userFolder: string, tarball: string): Promise<void> {
+async function installCommunityPackage(userFolder: string, tarball: string, extraPackages: string[] = []): Promise<void> {
 	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
 	fs.mkdirSync(nodesDir, { recursive: true });
 	fs.writeFileSync(
@@ -168,7 +170,17 @@ async function installCommunityPackage(userFolder: string, tarball: string): Pro
 	);
 	await run(
 		'npm',
-		['install', '--legacy-peer-deps', '--no-audit', '--no-fund', '--ignore-scripts', path.resolve(tarball)],
+		[
+			'install',
+			'--legacy-peer-deps',
+			'--no-audit',
+			'--no-fund',
+			'--ignore-scripts',
+			// A folder would otherwise become a symlink out of the user folder.
+			'--install-links',
+			path.resolve(tarball),
+			...extraPackages.map((extra) => path.resolve(extra)),
+		],
 		{ cwd: nodesDir, env: baseEnv() },
 	);
 }
@@ -501,7 +513,7 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nServer> {
 	}
 
 	try {
-		await installCommunityPackage(userFolder, options.tarball);
+		await installCommunityPackage(userFolder, options.tarball, options.extraPackages);
 		await spawnAndWait();
 		const apiKey = await setUpOwnerAndKey();
 
