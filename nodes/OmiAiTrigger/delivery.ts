@@ -172,10 +172,69 @@ export const deliveryScope = (context: IExecuteFunctions | IWebhookFunctions): s
 
 /**
  * n8n's store reads a trigger's list, adds to it and writes it back, so two
- * executions recording at once would overwrite each other's additions. Within
- * a process they take turns; across processes (queue mode) they can still race.
+ * executions recording at once would overwrite each other's additions: within
+ * a process they take turns (across processes, in queue mode, they can still
+ * race). Taking turns one execution at a time made a burst of results queue
+ * up, every waiting execution holding what n8n gave it, an expression isolate
+ * of several MB on n8n 2.x among it, so n8n's memory grew with the queue.
+ * Instead, the executions that arrive while one recording runs share the next
+ * one: a burst costs a few store round trips, and none waits more than two.
  */
-const recordingQueues = new Map<string, Promise<unknown>>();
+interface Batch {
+	/** The keys of each execution that joined, in the order they joined. */
+	entries: string[][];
+	/** For each entry, its keys that had been recorded before (by the store, or earlier in the batch). */
+	repeats: Promise<string[][]>;
+}
+
+/** Per trigger: the batch that waits for the running one, and the running one's end. */
+const waitingBatches = new Map<string, Batch>();
+const runningRecordings = new Map<string, Promise<unknown>>();
+
+async function recordBatch(context: IExecuteFunctions, entries: string[][]): Promise<string[][]> {
+	const keys = [...new Set(entries.flat())];
+	const record = async () =>
+		await context.helpers.checkProcessedAndRecord(keys, 'node', { mode: 'entries', maxEntries: REMEMBERED_RESULTS });
+	let output: IDeduplicationOutput;
+	try {
+		output = await record();
+	} catch {
+		// The first deliveries to a new trigger, in different processes, can both try to create the
+		// store's row; the later one fails, and finds the row when it tries again.
+		output = await record();
+	}
+	const recordedBefore = new Set(output.processed.map(String));
+	const inThisBatch = new Set<string>();
+	return entries.map((entryKeys) =>
+		entryKeys.filter((key) => {
+			const repeat = recordedBefore.has(key) || inThisBatch.has(key);
+			inThisBatch.add(key);
+			return repeat;
+		}),
+	);
+}
+
+/** Joins the trigger's waiting batch, or starts one that runs once the running recording has ended. */
+function joinBatch(context: IExecuteFunctions, scope: string, keys: string[]): { batch: Batch; index: number } {
+	let batch = waitingBatches.get(scope);
+	if (batch === undefined) {
+		const entries: string[][] = [];
+		const previous = runningRecordings.get(scope) ?? Promise.resolve();
+		const repeats = previous.then(async () => {
+			// From here on, executions that arrive wait for the next batch.
+			waitingBatches.delete(scope);
+			return await recordBatch(context, entries);
+		});
+		batch = { entries, repeats };
+		waitingBatches.set(scope, batch);
+		const ended = repeats.catch(() => undefined);
+		runningRecordings.set(scope, ended);
+		void ended.then(() => {
+			if (runningRecordings.get(scope) === ended) runningRecordings.delete(scope);
+		});
+	}
+	return { batch, index: batch.entries.push(keys) - 1 };
+}
 
 /**
  * Records the results in n8n's processed-items store and returns those it
@@ -183,29 +242,14 @@ const recordingQueues = new Map<string, Promise<unknown>>();
  * the workflow twice costs less than losing a result that OMI will not send again.
  */
 export async function recordResults(this: IExecuteFunctions, keys: string[]): Promise<string[]> {
-	const scope = deliveryScope(this);
-	const record = async () =>
-		await this.helpers.checkProcessedAndRecord(keys, 'node', { mode: 'entries', maxEntries: REMEMBERED_RESULTS });
-	const recorded = (recordingQueues.get(scope) ?? Promise.resolve()).then(async (): Promise<IDeduplicationOutput> => {
-		try {
-			return await record();
-		} catch {
-			// The first deliveries to a new trigger, in different processes, can both try to create the
-			// store's row; the later one fails, and finds the row when it tries again.
-			return await record();
-		}
-	});
-	const settled = recorded.catch(() => undefined);
-	recordingQueues.set(scope, settled);
+	const { batch, index } = joinBatch(this, deliveryScope(this), keys);
 	try {
-		return (await recorded).processed.map(String);
+		return (await batch.repeats)[index];
 	} catch (error) {
 		this.logger.warn(
 			`OMI AI Trigger: n8n's processed-items store failed (${(error as Error).message}), so this result is not checked for a repeat`,
 			{ workflowId: this.getWorkflow().id, node: this.getNode().name },
 		);
 		return [];
-	} finally {
-		if (recordingQueues.get(scope) === settled) recordingQueues.delete(scope);
 	}
 }
