@@ -13,7 +13,7 @@
 import type { N8nServer } from '../../e2e/harness/n8nServer';
 import { until } from '../../e2e/harness/suite';
 import type { BenchEnv } from '../lib/env';
-import { executionsAfter, finishedCount, inTurn, newestExecutionId, nodeRun, pool, sampled } from '../lib/measure';
+import { executionsAfter, finishedCount, inTurn, newestExecutionId, nodeRun, pool, sampled, unfinishedCount } from '../lib/measure';
 import { cpuBetween, peakGrowth } from '../lib/proc';
 import { ratios } from '../lib/report';
 import { INTAKE_NODE, PARSE_NODE, handBuiltIntake, minimalIntake, oursIntake, webhookIntake } from '../lib/workflows';
@@ -45,13 +45,18 @@ export interface IntakeRun {
 	retried: number;
 }
 
-/** Waits until `target` executions have finished, or until the count stops moving for `stallMs`. */
+/**
+ * Waits until `target` executions have finished and none is left running, or
+ * until the count stops moving for `stallMs`. A post that timed out and was
+ * sent again can start an extra execution that ends at once (a repeat), so
+ * the count alone can reach the target while an execution with a result still runs.
+ */
 async function settle(n8n: N8nServer, workflowId: string, target: number, stallMs = 30_000): Promise<void> {
 	let last = -1;
 	let movedAt = Date.now();
 	for (;;) {
 		const count = await finishedCount(n8n, workflowId);
-		if (count >= target) return;
+		if (count >= target && (await unfinishedCount(n8n, workflowId)) === 0) return;
 		if (count !== last) [last, movedAt] = [count, Date.now()];
 		if (Date.now() - movedAt > stallMs) return;
 		await new Promise((resolve) => setTimeout(resolve, 100));
