@@ -55,7 +55,7 @@ async function main(): Promise<void> {
 		const intakes = Object.values(await deployIntakes(env)).filter((intake: IntakeWorkflow) => wanted.includes(intake.key));
 		for (const intake of intakes) await deliver(env, intake, `memory-warm-up-${intake.key}`, 20, 10);
 		process.stdout.write(`n8n ${env.n8n.n8nVersion}, ${deliveries} analysis results per run, 10 at a time\n`);
-		process.stdout.write('variant | round | deliveries/s | answers/s | RSS before MB | peak growth MB | growth at end MB | growth 10 s later MB | lost\n');
+		process.stdout.write('variant | round | deliveries/s | answers/s | RSS before MB | peak growth MB | growth at end MB | growth 10 s later MB | lost | posted more than once\n');
 		for (let round = 0; round < rounds; round++) {
 			for (const intake of intakes) {
 				if (snapshotDir) process.stderr.write(`snapshot before ${intake.key}: ${await heapSnapshot(env.pid(), snapshotDir)}\n`);
@@ -74,6 +74,7 @@ async function main(): Promise<void> {
 					((atEnd - before) / MB).toFixed(0),
 					((later - before) / MB).toFixed(0),
 					run.lost,
+					run.retried,
 				];
 				process.stdout.write(`${figures.join(' | ')}\n`);
 				if (snapshotDir) process.stderr.write(`snapshot after ${intake.key}: ${await heapSnapshot(env.pid(), snapshotDir)}\n`);
