@@ -14,6 +14,12 @@ export interface BenchConfig {
 	trigger: { deliveries: number; concurrency: number; warmUp: number };
 	/** OMICall Trigger: new calls in the history emitted by one poll, and calls timed through the QA loop. */
 	callPoll: { backlog: number; loopSamples: number };
+	/**
+	 * How many requests the sandbox's request log keeps. A full run fills the
+	 * sandbox's default (10,000) before the call-history case; the smoke run's
+	 * small log fills just as well, so that it meets the same full log.
+	 */
+	sandboxRequestLog?: number;
 	/** The profiling pass: a second n8n under --cpu-prof running the per-item workloads once. */
 	profile: { recordings: number; contacts: number; deliveries: number };
 }
@@ -39,5 +45,6 @@ export const SMOKE: BenchConfig = {
 	campaign: { contacts: 100 },
 	trigger: { ...FULL.trigger, deliveries: 50, warmUp: 5 },
 	callPoll: { backlog: 200, loopSamples: 1 },
+	sandboxRequestLog: 50,
 	profile: { recordings: 20, contacts: 100, deliveries: 50 },
 };

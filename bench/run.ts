@@ -59,7 +59,7 @@ async function runCases(config: BenchConfig, only: CaseName[], results: Results)
 	const shared = (Object.keys(CASES) as Array<keyof typeof CASES>).filter((name) => only.includes(name));
 	if (shared.length > 0) {
 		log(`starting n8n 2.x and the sandbox (${config.smoke ? 'smoke' : 'full'} run, ${config.runs} run(s) each)`);
-		const env = await startBenchEnv();
+		const env = await startBenchEnv({ requestLogLimit: config.sandboxRequestLog });
 		try {
 			for (const name of shared) {
 				log(`case: ${name}`);

@@ -14,6 +14,7 @@ export interface ResolvedOptions {
 	analyzedLogsPerSession: number;
 	registerAnswer: RegisterAnswer;
 	keyErrorStatus: number;
+	requestLogLimit: number;
 }
 
 /** Everything reset() forgets. Replaced whole on reset, so no field can be missed. */
@@ -44,7 +45,11 @@ export function createState(): SandboxState {
 	};
 }
 
-/** Long benchmarks must not grow the request log without bound; the oldest entries go first. */
+/**
+ * Long benchmarks must not grow the request log without bound; the oldest
+ * entries go first. Once full, its length stays the same: find the requests
+ * after an instant by their time, never by an index taken before.
+ */
 export const REQUEST_LOG_LIMIT = 10_000;
 
 export interface Core {

@@ -44,7 +44,7 @@ export const SANDBOX_DEFAULTS = {
 	keyErrorStatus: 200,
 } as const;
 
-function logRequest(state: SandboxState, req: IncomingMessage, path: string, url: URL): RequestLogEntry {
+function logRequest(state: SandboxState, limit: number, req: IncomingMessage, path: string, url: URL): RequestLogEntry {
 	const headers: Record<string, string> = {};
 	for (const [name, value] of Object.entries(req.headers)) {
 		if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
@@ -58,7 +58,7 @@ function logRequest(state: SandboxState, req: IncomingMessage, path: string, url
 		at: Date.now(),
 	};
 	state.requests.push(entry);
-	if (state.requests.length > REQUEST_LOG_LIMIT) state.requests.shift();
+	if (state.requests.length > limit) state.requests.shift();
 	return entry;
 }
 
@@ -85,6 +85,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			analyzedLogsPerSession: Math.max(0, options.analyzedLogsPerSession ?? SANDBOX_DEFAULTS.analyzedLogsPerSession),
 			registerAnswer: options.registerAnswer ?? SANDBOX_DEFAULTS.registerAnswer,
 			keyErrorStatus: options.keyErrorStatus ?? SANDBOX_DEFAULTS.keyErrorStatus,
+			requestLogLimit: Math.max(1, options.requestLogLimit ?? REQUEST_LOG_LIMIT),
 		},
 		state: createState(),
 		tokens: new TokenIssuer(options.tokenTtlMs ?? SANDBOX_DEFAULTS.tokenTtlMs),
@@ -132,7 +133,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			return serveRecording(req, res, url);
 		}
 
-		const entry = logRequest(core.state, req, path, url);
+		const entry = logRequest(core.state, core.options.requestLogLimit, req, path, url);
 		res.on('finish', () => {
 			entry.status = res.statusCode;
 		});

@@ -42,6 +42,8 @@ export interface SandboxOptions {
 	keyErrorStatus?: number;
 	/** When set, a few finished calls join the call history this often (the demo's traffic). */
 	callsEveryMs?: number;
+	/** How many requests control.requests() keeps, the oldest dropped first; default 10,000. */
+	requestLogLimit?: number;
 }
 
 export type CallDirection = 'inbound' | 'outbound' | 'local';

@@ -435,6 +435,37 @@ describe('OMI AI Trigger', () => {
 			expect(server.executionsOf(id)).toHaveLength(1);
 		});
 
+		it("records every result of a burst in n8n's processed-items store, though the executions arriving together share one recording", async () => {
+			const workflow = triggerWorkflow(credential);
+			const id = await server.activate(workflow);
+			const url = sandbox().control.webhook().current as string;
+			// n8n under CPU load: the executions reach the trigger's first step together.
+			server.executionStartDelayMs = 200;
+			const burst = Array.from({ length: 30 }, (_, index) => JSON.stringify(buildResult('analysis', `crm-burst-${index}`)));
+			const answers = await Promise.all(burst.map(async (body) => (await post(url, body)).body));
+			await server.waitForExecutions(id, burst.length);
+			await server.close();
+
+			// Another process, with nothing of this one's memory: only the store can say what was recorded.
+			let FreshTrigger: typeof OmiAiTrigger | undefined;
+			jest.isolateModules(() => {
+				FreshTrigger = (require('../nodes/OmiAiTrigger/OmiAiTrigger.node') as { OmiAiTrigger: typeof OmiAiTrigger }).OmiAiTrigger;
+			});
+			const otherProcess = new TestN8n({ 'n8n-nodes-omicall.omiAiTrigger': new FreshTrigger!() });
+			addOmiCredential(otherProcess, sandbox());
+			server = await TestWebhookServer.start(otherProcess);
+			await server.activate(workflow, id);
+			const sameUrl = new URL(server.webhookUrl(id, TRIGGER));
+			sameUrl.searchParams.set('token', new URL(url).searchParams.get('token') as string);
+			for (const body of burst) await post(sameUrl.toString(), body);
+			const executions = await server.waitForExecutions(id, burst.length);
+			await server.settled();
+
+			expect(answers).toEqual(burst.map(() => ({ received: true })));
+			// Each repeat started an execution here (this process had not seen it), which ended at the trigger.
+			expect(executions.map((execution) => execution.output(TRIGGER))).toEqual(burst.map(() => []));
+		});
+
 		it('adds the raw payload and the request headers when asked, without the token', async () => {
 			const { id, registered } = await activate({ options: { includeRaw: true } });
 			const body = buildResult('analysis', 'crm-raw');

@@ -37,7 +37,8 @@ async function backlogRun(env: BenchEnv, count: number, extension: string) {
 	const created = await env.n8n.api<{ id: string }>('POST', '/workflows', workflow);
 	if (!created.ok) throw new Error(`POST /workflows: HTTP ${created.status}`);
 	const id = created.body.id;
-	const requestsBefore = env.sandbox.control.requests().length;
+	// By time, not by index: the sandbox's request log is capped, and once full its length no longer grows.
+	const activatedAt = Date.now();
 	const { value: execution, samples } = await sampled(env.pid(), async () => {
 		const activated = await env.n8n.api('POST', `/workflows/${id}/activate`);
 		if (!activated.ok) throw new Error(`activate: HTTP ${activated.status} ${JSON.stringify(activated.body)}`);
@@ -45,7 +46,8 @@ async function backlogRun(env: BenchEnv, count: number, extension: string) {
 	});
 	await deactivate(env, id);
 
-	const searches = env.sandbox.control.requests().slice(requestsBefore).filter((request) => request.path === SEARCH_PATH);
+	const searches = env.sandbox.control.requests().filter((request) => request.path === SEARCH_PATH && request.at >= activatedAt);
+	if (searches.length === 0) throw new Error(`the sandbox logged no search request of the backlog poll (extension ${extension})`);
 	const { startTime: startedAt, items } = nodeRun(execution, CALL_TRIGGER_NODE);
 	const emitted = new Set(items.map((item) => item.callId as string));
 	if (items.length !== count || calls.some((call) => !emitted.has(call.id))) {

@@ -159,7 +159,7 @@ const campaignStart: Workload = async (env, config, log) => {
 	return [{ variant, title: `${variant}: ${contactList.length} contacts (the node's window)`, items: contactList.length, window, perItem: true }];
 };
 
-/** Deliveries to our trigger and to the Webhook node: from the first post until the last execution finished. */
+/** Deliveries to our trigger and to each yardstick of the trigger case: from the first post until the last execution finished. */
 const intakes: Workload = async (env, config, log) => {
 	const { deliveries } = config.profile;
 	const profiled: Profiled[] = [];

@@ -14,6 +14,9 @@ import { type Execution, activateWorkflow, createWorkflow, packedTarballs, runWe
 import { type Sandbox, startSandbox } from '../../sandbox/server';
 import { latestExecution, newestExecutionId } from './measure';
 
+/** The dev-only minimal community trigger, installed next to our package (the trigger case compares with it). */
+const MINIMAL_TRIGGER_PACKAGE = join(__dirname, '..', 'minimal-trigger');
+
 /** Far beyond any bench: uploads never get a result posted while something is measured. */
 const RESULTS_NEVER_MS = 24 * 60 * 60 * 1000;
 const SANDBOX_LOG_LIMIT = 100_000;
@@ -27,6 +30,10 @@ export interface SandboxLogLine {
 export interface BenchEnvOptions {
 	/** More environment for n8n, e.g. NODE_OPTIONS `--cpu-prof --cpu-prof-dir=<dir>` (the profile is written when n8n stops). */
 	env?: Record<string, string>;
+	/** More community packages for n8n (folders or tarballs), next to ours and the minimal trigger. */
+	extraPackages?: string[];
+	/** How many requests the sandbox's control.requests() keeps (its default when absent). */
+	requestLogLimit?: number;
 }
 
 export interface BenchEnv {
@@ -52,6 +59,7 @@ export async function startBenchEnv(options: BenchEnvOptions = {}): Promise<Benc
 	const sandbox = await startSandbox({
 		port: 0,
 		resultDelayMs: RESULTS_NEVER_MS,
+		requestLogLimit: options.requestLogLimit,
 		log: (text) => {
 			sandboxLog.push({ at: Date.now(), text });
 			if (sandboxLog.length > SANDBOX_LOG_LIMIT) sandboxLog.splice(0, sandboxLog.length - SANDBOX_LOG_LIMIT);
@@ -66,7 +74,13 @@ export async function startBenchEnv(options: BenchEnvOptions = {}): Promise<Benc
 
 	let n8n: N8nServer | undefined;
 	try {
-		n8n = await startN8n({ version: '2', tarballs: packedTarballs(), port: await freePort(), env });
+		n8n = await startN8n({
+			version: '2',
+			tarballs: packedTarballs(),
+			extraPackages: [MINIMAL_TRIGGER_PACKAGE, ...(options.extraPackages ?? [])],
+			port: await freePort(),
+			env,
+		});
 		const server = n8n;
 		const omi = await server.createCredential('OMI sandbox', 'omiCallApi', {
 			apiKey: sandbox.apiKey,

@@ -93,7 +93,16 @@ export async function executionsAfter(n8n: N8nServer, workflowId: string, afterI
 
 /** How many executions of a workflow have finished (success, error or crashed), counted by n8n. */
 export async function finishedCount(n8n: N8nServer, workflowId: string): Promise<number> {
-	const filter = encodeURIComponent(JSON.stringify({ workflowId, status: ['success', 'error', 'crashed'] }));
+	return await countWithStatus(n8n, workflowId, ['success', 'error', 'crashed']);
+}
+
+/** How many executions of a workflow n8n has started but not finished. */
+export async function unfinishedCount(n8n: N8nServer, workflowId: string): Promise<number> {
+	return await countWithStatus(n8n, workflowId, ['new', 'running']);
+}
+
+async function countWithStatus(n8n: N8nServer, workflowId: string, status: string[]): Promise<number> {
+	const filter = encodeURIComponent(JSON.stringify({ workflowId, status }));
 	const answer = await n8n.rest<{ data: { count: number } }>('GET', `/rest/executions?filter=${filter}&limit=1`);
 	if (!answer.ok) throw new Error(`GET /rest/executions: HTTP ${answer.status} ${JSON.stringify(answer.body)}`);
 	return answer.body.data.count;

@@ -9,6 +9,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 
+import { rssOf } from '../../e2e/harness/memory';
+
 /** The pid and every live descendant (n8n's task runner, a curl process). */
 export function processTree(rootPid: number): number[] {
 	const pids: number[] = [];
@@ -29,14 +31,7 @@ export function processTree(rootPid: number): number[] {
 }
 
 /** Resident set size in bytes, 0 when the process is gone. */
-export function rssBytes(pid: number): number {
-	try {
-		const kb = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-		return kb ? Number(kb) * 1024 : 0;
-	} catch {
-		return 0;
-	}
-}
+export const rssBytes = rssOf;
 
 const TICKS_PER_SECOND = 100; // getconf CLK_TCK on Linux/x86-64 and arm64
 

@@ -174,6 +174,70 @@ export function webhookIntake(path: string): WorkflowJson {
 	return pipeline('bench: Webhook node intake', { ...webhook(path, 'onReceived'), name: INTAKE_NODE });
 }
 
+/** The bench's dev-only minimal community trigger (bench/minimal-trigger): what n8n costs any community trigger. */
+export const MINIMAL_TRIGGER = 'n8n-nodes-bench-minimal.minimalTrigger';
+
+/** The minimal trigger alone; n8n serves it at /webhook/<webhookId>/minimal. */
+export function minimalIntake(): { workflow: WorkflowJson; path: string } {
+	const trigger = { ...n8nNode(INTAKE_NODE, MINIMAL_TRIGGER, 1, {}), webhookId: randomUUID() };
+	return { workflow: pipeline('bench: minimal community trigger intake', trigger), path: `${trigger.webhookId}/minimal` };
+}
+
+export const PARSE_NODE = 'Parse result';
+
+/**
+ * The Code node of the hand-built intake: the fields of the OMI AI Trigger's
+ * item for an analysis result (event, trackingId, talk times, QA scorecards,
+ * keyword counts, the LLM summary), read the way a user would write it.
+ */
+const PARSE_RESULT_CODE = `
+const parse = (value) => (typeof value === 'string' && /^\\s*[[{]/.test(value) ? JSON.parse(value) : value);
+const card = (quality, speaker) => quality[speaker.toUpperCase()] ?? quality[speaker] ?? {};
+return $input.all().map(({ json }) => {
+  const body = json.body;
+  const summary = parse(body.analyst_results) ?? {};
+  const quality = parse(body.quality_evaluation_result) ?? {};
+  const [staff, customer] = [card(quality, 'staff'), card(quality, 'customer')];
+  return {
+    json: {
+      event: 'callAnalysisCompleted',
+      trackingId: String(body.tracking_id ?? ''),
+      staffTalkTime: body.staff_talk_time ?? summary.staff_talk_time ?? null,
+      customerTalkTime: body.customer_talk_time ?? summary.customer_talk_time ?? null,
+      qa: {
+        staffScore: staff.score ?? summary.staff_score ?? null,
+        staffMaxScore: staff.max_score ?? null,
+        customerScore: customer.score ?? summary.customer_score ?? null,
+        customerMaxScore: customer.max_score ?? null,
+        staffPassed: staff.passed ?? [],
+        staffFailed: staff.failed ?? [],
+        customerPassed: customer.passed ?? [],
+        customerFailed: customer.failed ?? [],
+      },
+      keywords: parse(body.keyword_count) ?? {},
+      llm: parse(body.nl_analyze_result) ?? null,
+    },
+  };
+});
+`;
+
+/**
+ * What a user builds by hand instead of our trigger: n8n's Webhook node,
+ * Remove Duplicates keyed by the tracking ID across executions (n8n's
+ * processed-items store, as our trigger uses), and a Code node making the
+ * same simplified item. It has no URL token check: the Webhook node alone
+ * has none without a credential.
+ */
+export function handBuiltIntake(path: string): WorkflowJson {
+	const dedupe = n8nNode('Remove Duplicates', 'n8n-nodes-base.removeDuplicates', 2, {
+		operation: 'removeItemsRepeatedInPreviousExecutions',
+		dedupeValue: '={{ $json.body.tracking_id }}',
+		options: {},
+	});
+	const parse = n8nNode(PARSE_NODE, 'n8n-nodes-base.code', 2, { language: 'javaScript', mode: 'runOnceForAllItems', jsCode: PARSE_RESULT_CODE });
+	return pipeline('bench: hand-built intake (Webhook → Remove Duplicates → Code)', { ...webhook(path, 'onReceived'), name: INTAKE_NODE }, dedupe, parse);
+}
+
 export const OMICALL_TRIGGER = 'n8n-nodes-omicall.omiCallTrigger';
 export const CALL_TRIGGER_NODE = 'OMICall Trigger';
 

@@ -17,6 +17,8 @@ export interface StartN8nOptions {
 	version: N8nVersion;
 	/** Paths to the `npm pack` tarballs of the packages to install. */
 	tarballs: string[];
+	/** More community packages installed next to them: tarballs or package folders (copied, not linked). */
+	extraPackages?: string[];
 	port: number;
 	/** Extra or overriding environment for the n8n process. */
 	env?: Record<string, string>;
@@ -161,7 +163,7 @@ function run(cmd: string, args: string[], opts: { cwd: string; env: NodeJS.Proce
 }
 
 /** Installs the tarballs the way a user's n8n would find them: packages in <userFolder>/.n8n/nodes. */
-async function installCommunityPackages(userFolder: string, tarballs: string[]): Promise<void> {
+async function installCommunityPackages(userFolder: string, tarballs: string[], extraPackages: string[] = []): Promise<void> {
 	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
 	fs.mkdirSync(nodesDir, { recursive: true });
 	fs.writeFileSync(
@@ -170,7 +172,16 @@ async function installCommunityPackages(userFolder: string, tarballs: string[]):
 	);
 	await run(
 		'npm',
-		['install', '--legacy-peer-deps', '--no-audit', '--no-fund', '--ignore-scripts', ...tarballs.map((tarball) => path.resolve(tarball))],
+		[
+			'install',
+			'--legacy-peer-deps',
+			'--no-audit',
+			'--no-fund',
+			'--ignore-scripts',
+			// A folder would otherwise become a symlink out of the user folder.
+			'--install-links',
+			...[...tarballs, ...extraPackages].map((packageSpec) => path.resolve(packageSpec)),
+		],
 		{ cwd: nodesDir, env: baseEnv() },
 	);
 }
@@ -556,7 +567,7 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nServer> {
 	}
 
 	try {
-		await installCommunityPackages(userFolder, options.tarballs);
+		await installCommunityPackages(userFolder, options.tarballs, options.extraPackages);
 		await spawnAndWait();
 		const apiKey = await setUpOwnerAndKey();
 

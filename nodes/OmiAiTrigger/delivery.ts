@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, IWebhookFunctions } from 'n8n-work
 import { sleep } from 'n8n-workflow';
 
 import type { ReceivedRequest } from '../omi/n8n';
-import { checkProcessedAndRecordInTurn, rawBodyOf } from '../omi/n8n';
+import { checkProcessedAndRecordTogether, rawBodyOf } from '../omi/n8n';
 import { isPlainObject } from '../shared/json';
 
 /** Far above any result OMI documents, far below what would strain n8n. */
@@ -166,8 +166,7 @@ export const deliveryScope = (context: IExecuteFunctions | IWebhookFunctions): s
  */
 export async function recordResults(this: IExecuteFunctions, keys: string[]): Promise<string[]> {
 	try {
-		const recorded = await checkProcessedAndRecordInTurn.call(this, deliveryScope(this), keys, REMEMBERED_RESULTS);
-		return recorded.processed.map(String);
+		return await checkProcessedAndRecordTogether.call(this, deliveryScope(this), keys, REMEMBERED_RESULTS);
 	} catch (error) {
 		this.logger.warn(
 			`OMI AI Trigger: n8n's processed-items store failed (${(error as Error).message}), so this result is not checked for a repeat`,

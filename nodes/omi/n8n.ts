@@ -135,32 +135,73 @@ export const ANSWER_WITH_WEBHOOK_RESPONSE = '';
 /**
  * [Processed-items store] Relies on n8n's processed-items store reading a node's list, adding to it and writing
  * it back, so that two executions recording at once overwrite each other's additions, and on the first writes
- * of two processes both creating the row, the later failing; checked on n8n 1.123 and 2.41. Within a process
- * recordings take turns, and a failed one is tried again once; across processes (queue mode) they can still race.
+ * of two processes both creating the row, the later failing; checked on n8n 1.123 and 2.41. Within a process the
+ * executions that arrive while one recording runs share the next one (taking turns one execution at a time made
+ * a burst queue up, each waiting execution holding its expression isolate of several MB on n8n 2.x); a failed
+ * recording is tried again once; across processes (queue mode) they can still race.
  */
-const recordingQueues = new Map<string, Promise<unknown>>();
+interface RecordingBatch {
+	/** The keys of each execution that joined, in the order they joined. */
+	entries: string[][];
+	/** For each entry, its keys that had been recorded before (by the store, or earlier in the batch). */
+	repeats: Promise<string[][]>;
+}
 
-export async function checkProcessedAndRecordInTurn(
+/** Per scope: the batch that waits for the running one, and the running one's end. */
+const waitingBatches = new Map<string, RecordingBatch>();
+const runningRecordings = new Map<string, Promise<unknown>>();
+
+async function recordBatch(context: IExecuteFunctions, entries: string[][], maxEntries: number): Promise<string[][]> {
+	const keys = [...new Set(entries.flat())];
+	const record = async () => await context.helpers.checkProcessedAndRecord(keys, 'node', { mode: 'entries', maxEntries });
+	let output: IDeduplicationOutput;
+	try {
+		output = await record();
+	} catch {
+		output = await record();
+	}
+	const recordedBefore = new Set(output.processed.map(String));
+	const inThisBatch = new Set<string>();
+	return entries.map((entryKeys) =>
+		entryKeys.filter((key) => {
+			const repeat = recordedBefore.has(key) || inThisBatch.has(key);
+			inThisBatch.add(key);
+			return repeat;
+		}),
+	);
+}
+
+/** Joins the scope's waiting batch, or starts one that runs once the running recording has ended. */
+function joinBatch(context: IExecuteFunctions, scope: string, keys: string[], maxEntries: number) {
+	let batch = waitingBatches.get(scope);
+	if (batch === undefined) {
+		const entries: string[][] = [];
+		const previous = runningRecordings.get(scope) ?? Promise.resolve();
+		const repeats = previous.then(async () => {
+			// From here on, executions that arrive wait for the next batch.
+			waitingBatches.delete(scope);
+			return await recordBatch(context, entries, maxEntries);
+		});
+		batch = { entries, repeats };
+		waitingBatches.set(scope, batch);
+		const ended = repeats.catch(() => undefined);
+		runningRecordings.set(scope, ended);
+		void ended.then(() => {
+			if (runningRecordings.get(scope) === ended) runningRecordings.delete(scope);
+		});
+	}
+	return { batch, index: batch.entries.push(keys) - 1 };
+}
+
+/** Records `keys` in the processed-items store of `scope` and returns those recorded before. */
+export async function checkProcessedAndRecordTogether(
 	this: IExecuteFunctions,
 	scope: string,
 	keys: string[],
 	maxEntries: number,
-): Promise<IDeduplicationOutput> {
-	const record = async () => await this.helpers.checkProcessedAndRecord(keys, 'node', { mode: 'entries', maxEntries });
-	const recorded = (recordingQueues.get(scope) ?? Promise.resolve()).then(async (): Promise<IDeduplicationOutput> => {
-		try {
-			return await record();
-		} catch {
-			return await record();
-		}
-	});
-	const settled = recorded.catch(() => undefined);
-	recordingQueues.set(scope, settled);
-	try {
-		return await recorded;
-	} finally {
-		if (recordingQueues.get(scope) === settled) recordingQueues.delete(scope);
-	}
+): Promise<string[]> {
+	const { batch, index } = joinBatch(this, scope, keys, maxEntries);
+	return (await batch.repeats)[index];
 }
 
 // n8n's default endpoint names (N8N_ENDPOINT_WEBHOOK_TEST, N8N_ENDPOINT_WEBHOOK).
