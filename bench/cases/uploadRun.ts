@@ -136,14 +136,15 @@ export async function uploadOutsideN8n(
 		filePath,
 		trackingId,
 		heapMB,
-		multipartModule: join(installed, 'dist', 'nodes', 'OmiAi', 'transport', 'multipart.js'),
+		multipartModule: join(installed, 'dist', 'nodes', 'omi', 'multipart.js'),
 		axiosModule: join(wrapperDir('2'), 'node_modules', '@n8n', 'backend-network', 'node_modules', 'axios'),
 	};
 	const stdout = await new Promise<string>((done, fail) => {
 		execFile(
 			nodeBinary('2'),
 			['--import', 'tsx', join(ROOT, 'bench', 'lib', 'outsideN8n.ts'), JSON.stringify(args)],
-			{ cwd: ROOT },
+			// The installed package finds its peer n8n-workflow as n8n gives it: from n8n's own modules.
+			{ cwd: ROOT, env: { ...process.env, NODE_PATH: join(wrapperDir('2'), 'node_modules') } },
 			(error, out, errorOutput) => (error ? fail(new Error(`upload outside n8n failed: ${error.message}\n${errorOutput}`)) : done(out)),
 		);
 	});
