@@ -91,6 +91,25 @@ describe('OMI AI Trigger', () => {
 		return { id, registered };
 	}
 
+	/**
+	 * Closes this n8n and starts the workflow in another one with a fresh copy of the node's modules: nothing
+	 * of the first process's memory, the same n8n store. Returns the trigger's URL there, with the token OMI holds.
+	 */
+	async function inAnotherProcess(workflow: WorkflowJson, id: string, registered: string): Promise<URL> {
+		await server.close();
+		let FreshTrigger: typeof OmiAiTrigger | undefined;
+		jest.isolateModules(() => {
+			FreshTrigger = (require('../nodes/OmiAiTrigger/OmiAiTrigger.node') as { OmiAiTrigger: typeof OmiAiTrigger }).OmiAiTrigger;
+		});
+		const otherProcess = new TestN8n({ 'n8n-nodes-omicall.omiAiTrigger': new FreshTrigger!() });
+		addOmiCredential(otherProcess, sandbox());
+		server = await TestWebhookServer.start(otherProcess);
+		await server.activate(workflow, id);
+		const url = new URL(server.webhookUrl(id, TRIGGER));
+		url.searchParams.set('token', new URL(registered).searchParams.get('token') as string);
+		return url;
+	}
+
 	describe('lifecycle', () => {
 		it('tells the user, first thing in the node panel, that an OMI account delivers to one URL', async () => {
 			const { OmiAiTrigger: TriggerNode } = await import('../nodes/OmiAiTrigger/OmiAiTrigger.node');
@@ -410,19 +429,7 @@ describe('OMI AI Trigger', () => {
 			const body = JSON.stringify(buildResult('analysis', 'crm-repeat'));
 			expect((await post(url, body)).body).toEqual({ received: true });
 			await server.waitForExecutions(id, 1);
-			await server.close();
-
-			// A fresh copy of the node's modules: nothing of the first process's memory, the same n8n store.
-			let FreshTrigger: typeof OmiAiTrigger | undefined;
-			jest.isolateModules(() => {
-				FreshTrigger = (require('../nodes/OmiAiTrigger/OmiAiTrigger.node') as { OmiAiTrigger: typeof OmiAiTrigger }).OmiAiTrigger;
-			});
-			const otherProcess = new TestN8n({ 'n8n-nodes-omicall.omiAiTrigger': new FreshTrigger!() });
-			addOmiCredential(otherProcess, sandbox());
-			server = await TestWebhookServer.start(otherProcess);
-			await server.activate(workflow, id);
-			const sameUrl = new URL(server.webhookUrl(id, TRIGGER));
-			sameUrl.searchParams.set('token', new URL(url).searchParams.get('token') as string);
+			const sameUrl = await inAnotherProcess(workflow, id, url);
 
 			const again = await post(sameUrl.toString(), body);
 			const [execution] = await server.waitForExecutions(id, 1);
@@ -444,19 +451,7 @@ describe('OMI AI Trigger', () => {
 			const burst = Array.from({ length: 30 }, (_, index) => JSON.stringify(buildResult('analysis', `crm-burst-${index}`)));
 			const answers = await Promise.all(burst.map(async (body) => (await post(url, body)).body));
 			await server.waitForExecutions(id, burst.length);
-			await server.close();
-
-			// Another process, with nothing of this one's memory: only the store can say what was recorded.
-			let FreshTrigger: typeof OmiAiTrigger | undefined;
-			jest.isolateModules(() => {
-				FreshTrigger = (require('../nodes/OmiAiTrigger/OmiAiTrigger.node') as { OmiAiTrigger: typeof OmiAiTrigger }).OmiAiTrigger;
-			});
-			const otherProcess = new TestN8n({ 'n8n-nodes-omicall.omiAiTrigger': new FreshTrigger!() });
-			addOmiCredential(otherProcess, sandbox());
-			server = await TestWebhookServer.start(otherProcess);
-			await server.activate(workflow, id);
-			const sameUrl = new URL(server.webhookUrl(id, TRIGGER));
-			sameUrl.searchParams.set('token', new URL(url).searchParams.get('token') as string);
+			const sameUrl = await inAnotherProcess(workflow, id, url);
 			for (const body of burst) await post(sameUrl.toString(), body);
 			const executions = await server.waitForExecutions(id, burst.length);
 			await server.settled();
