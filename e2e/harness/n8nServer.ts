@@ -119,17 +119,19 @@ export function installedN8nVersion(version: N8nVersion): string {
 	return JSON.parse(fs.readFileSync(pkg, 'utf8')).version;
 }
 
-/** A TCP port on 127.0.0.1 that is free right now. */
-export function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const srv = net.createServer();
-		srv.unref();
-		srv.on('error', reject);
-		srv.listen(0, '127.0.0.1', () => {
-			const { port } = srv.address() as net.AddressInfo;
-			srv.close(() => resolve(port));
-		});
-	});
+/**
+ * A TCP port on 127.0.0.1 that is free right now, for a server that starts listening on it later
+ * (n8n, after a boot of many seconds). It is drawn below the range the kernel hands out for
+ * `listen(0)` and outgoing connections (32768-60999 on Linux): a port from that range can be taken
+ * by any other process's connection before the server listens, as happened when two test phases
+ * ran at once.
+ */
+export async function freePort(): Promise<number> {
+	for (let attempt = 0; attempt < 200; attempt++) {
+		const port = 20_000 + Math.floor(Math.random() * 12_000);
+		if (await portIsFree(port)) return port;
+	}
+	throw new Error('no free TCP port found between 20000 and 32000 on 127.0.0.1');
 }
 
 export function portIsFree(port: number): Promise<boolean> {

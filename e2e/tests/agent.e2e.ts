@@ -3,7 +3,7 @@
  * driven by a scripted OpenAI-compatible stand-in model (n8n's own OpenAI Chat
  * Model node, its credential's Base URL pointed at the stand-in), and the MCP
  * Server Trigger of examples/omi-mcp-server.json used by the official MCP
- * TypeScript SDK's client. One n8n per line, every case in it. Runs on every
+ * TypeScript SDK's client. On the n8n the files share (harness/sharedN8n.ts), one per line. Runs on every
  * version in E2E_N8N_VERSIONS (default "2,1").
  */
 
@@ -13,7 +13,8 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 
 import { type Sandbox, startSandbox } from '../../sandbox/server';
-import { type N8nServer, type N8nVersion, freePort, startN8n } from '../harness/n8nServer';
+import type { N8nVersion } from '../harness/n8nServer';
+import { type SharedN8n, sharedN8n } from '../harness/sharedN8n';
 import { type ChatRequest, type StandInModel, startStandInModel, toolResults } from '../harness/standInModel';
 import { activateWorkflow, createAgentCredentials, createSandboxCredentials, createWorkflow, packedTarballs, stepsWithDiagnostics, until } from '../harness/suite';
 import { type Credentials, example } from '../harness/workflows';
@@ -27,7 +28,7 @@ const TOOL_NAMES = ['Search_calls', 'Get_call', 'Campaign_logs', 'Analyze_record
 const offeredTools = (request: ChatRequest) => new Map((request.tools ?? []).map((tool) => [tool.function.name, tool.function]));
 
 describe.each(VERSIONS)('n8n %s.x: OMI AI as a tool of the AI Agent and of MCP clients', (version) => {
-	let n8n: N8nServer;
+	let n8n: SharedN8n;
 	let sandbox: Sandbox;
 	let model: StandInModel;
 	let credentials: Credentials;
@@ -40,7 +41,7 @@ describe.each(VERSIONS)('n8n %s.x: OMI AI as a tool of the AI Agent and of MCP c
 	beforeAll(async () => {
 		sandbox = await startSandbox({ port: 0, log: (line) => sandboxLog.push(line) });
 		model = await startStandInModel();
-		n8n = await startN8n({ version, tarballs: packedTarballs(), port: await freePort() });
+		n8n = await sharedN8n(version, packedTarballs);
 		credentials = {
 			...(await createSandboxCredentials(n8n, sandbox)),
 			...(await createAgentCredentials(n8n, { baseUrl: model.baseUrl, apiKey: MODEL_KEY }, MCP_TOKEN)),

@@ -3,12 +3,12 @@
  * as a community package, n8n started on 127.0.0.1, credentials and workflows
  * created through n8n's API, workflows run and activated, and the sandbox
  * standing in for OMI and Alovoice. Runs on every version in
- * E2E_N8N_VERSIONS (default "2,1"), one after the other.
+ * E2E_N8N_VERSIONS (default "2,1"), one after the other, on the n8n the files share
+ * (harness/sharedN8n.ts).
  */
 
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 import {
@@ -23,7 +23,8 @@ import {
 	unknownFieldWarning,
 	valuesNotKept,
 } from '../../sandbox/server';
-import { type N8nServer, type N8nVersion, freePort, startN8n } from '../harness/n8nServer';
+import type { N8nVersion } from '../harness/n8nServer';
+import { type SharedN8n, sharedN8n } from '../harness/sharedN8n';
 import {
 	activateWorkflow,
 	createSandboxCredentials,
@@ -57,12 +58,11 @@ const EXAMPLE_FILES = readdirSync(join(ROOT, 'examples')).filter((name) => name.
 const QA_ALERT = exampleName('omi-qa-alert.json');
 
 describe.each(VERSIONS)('n8n %s.x', (version) => {
-	let n8n: N8nServer;
+	let n8n: SharedN8n;
 	let sandbox: Sandbox;
 	let catcher: SlackCatcher;
 	let credentials: Credentials;
 	const sandboxLog: string[] = [];
-	const files = mkdtempSync(join(tmpdir(), 'omicall-e2e-files-'));
 	const workflowIds = new Map<string, string>();
 
 	const step = stepsWithDiagnostics(() => n8n, sandboxLog);
@@ -77,19 +77,13 @@ describe.each(VERSIONS)('n8n %s.x', (version) => {
 			log: (line) => sandboxLog.push(line),
 		});
 		catcher = await startCatcher();
-		n8n = await startN8n({
-			version,
-			tarballs: packedTarballs(),
-			port: await freePort(),
-			env: { N8N_RESTRICT_FILE_ACCESS_TO: files },
-		});
+		n8n = await sharedN8n(version, packedTarballs);
 	});
 
 	afterAll(async () => {
 		await n8n?.stop();
 		await sandbox?.close();
 		await catcher?.close();
-		rmSync(files, { recursive: true, force: true });
 	});
 
 	async function createWorkflow(workflow: WorkflowJson): Promise<string> {
@@ -159,7 +153,7 @@ describe.each(VERSIONS)('n8n %s.x', (version) => {
 	});
 
 	step('transcribes and analyzes a recording that n8n read from disk into its binary store', async () => {
-		const recording = join(files, 'call-0912.wav');
+		const recording = join(n8n.filesFolder, 'call-0912.wav');
 		const audio = Buffer.from(await (await fetch(`${sandbox.url}/recordings/call-0912.wav?seconds=4`)).arrayBuffer());
 		writeFileSync(recording, audio);
 		const sha256 = createHash('sha256').update(audio).digest('hex');
