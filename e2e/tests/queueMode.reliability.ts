@@ -279,7 +279,8 @@ describe('queue mode: main, two workers and a webhook processor (n8n 2.x)', () =
 			// The killed worker's jobs stall once their lock runs out, and n8n fails them (maxStalledCount 0). The process that
 			// enqueued a job, the webhook processor, then rewrites its execution as an error, "failed to be processed too many
 			// times", without the item it was started with (the main's queue recovery may mark it crashed before or after).
-			// One the main's recovery marks `crashed` first can stay so, with its start item (likely why a run of 2026-12-06 waited here in vain).
+			// One the main's recovery marks `crashed` first can stay so, with its start item: a run of 2026-12-06 waited here
+			// 300 s in vain for it to be stalled, and a later run's figures show `230 crashed queue-kill-22`.
 			const isStalled = (execution: Execution) => STALLED.test(JSON.stringify((execution.data?.resultData as { error?: unknown } | undefined)?.error ?? {}));
 			const heldByKilledWorker = (execution: Execution) => isStalled(execution) || execution.status === 'crashed';
 			const all = await settledExecutions(
