@@ -54,13 +54,21 @@ sqlite_loads() {
 is_ready() {
 	local which="$1"
 	local dir="$E2E_DIR/n8n-$which"
-	local prefix
-	prefix="$(node_path_prefix_of "$which")"
-	[[ "$(installed_version "$dir")" == "$(pinned_version "$dir")" ]] &&
-		PATH="${prefix:+$prefix:}$PATH" sqlite_loads "$dir"
+	[[ "$(installed_version "$dir")" == "$(pinned_version "$dir")" ]] && sqlite_loads_for "$which"
 }
 
 node_path_prefix_of() { [[ "$1" == "2" ]] && echo "$(node24_dir "$E2E_DIR/n8n-2")/bin" || true; }
+
+# Whether sqlite3 loads in wrapper $1 under the Node that runs its n8n; with --show, prints why not.
+sqlite_loads_for() {
+	local prefix
+	prefix="$(node_path_prefix_of "$1")"
+	if [[ "${2:-}" == "--show" ]]; then
+		(cd "$E2E_DIR/n8n-$1" && PATH="${prefix:+$prefix:}$PATH" node -e 'require("sqlite3")') || true
+	else
+		PATH="${prefix:+$prefix:}$PATH" sqlite_loads "$E2E_DIR/n8n-$1"
+	fi
+}
 
 # Step 1 of an install: npm ci of the wrapper, unless it already holds the pinned n8n.
 fetch_one() {
@@ -91,9 +99,7 @@ sqlite_version_in() { node -e 'process.stdout.write(require(process.argv[1]).ver
 build_sqlite_one() {
 	local which="$1" from="${2:-}"
 	local dir="$E2E_DIR/n8n-$which"
-	local prefix
-	prefix="$(node_path_prefix_of "$which")"
-	if [[ "${E2E_FORCE_INSTALL:-}" != "1" ]] && PATH="${prefix:+$prefix:}$PATH" sqlite_loads "$dir"; then
+	if [[ "${E2E_FORCE_INSTALL:-}" != "1" ]] && sqlite_loads_for "$which"; then
 		log "sqlite3 loads in $dir; nothing to build"
 		return 0
 	fi
@@ -101,7 +107,7 @@ build_sqlite_one() {
 		"$(sqlite_version_in "$dir")" == "$(sqlite_version_in "$E2E_DIR/n8n-$from")" ]]; then
 		rm -rf "$dir/node_modules/sqlite3/build"
 		cp -R "$E2E_DIR/n8n-$from/node_modules/sqlite3/build" "$dir/node_modules/sqlite3/build"
-		if PATH="${prefix:+$prefix:}$PATH" sqlite_loads "$dir"; then
+		if sqlite_loads_for "$which"; then
 			log "sqlite3 of n8n-$from copied into $dir, and it loads there"
 			return 0
 		fi
@@ -121,9 +127,9 @@ build_sqlite_one() {
 		(cd "$dir" && npm rebuild sqlite3 --foreground-scripts --ignore-scripts=false)
 	fi
 	log "sqlite3 rebuild took $((SECONDS - t1)) s"
-	if ! PATH="${prefix:+$prefix:}$PATH" sqlite_loads "$dir"; then
+	if ! sqlite_loads_for "$which"; then
 		log "sqlite3 still does not load in $dir:"
-		(cd "$dir" && PATH="${prefix:+$prefix:}$PATH" node -e 'require("sqlite3")') || true
+		sqlite_loads_for "$which" --show
 		exit 1
 	fi
 	log "n8n $(pinned_version "$dir") ready in $dir"
