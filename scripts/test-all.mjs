@@ -173,6 +173,8 @@ await new Promise((allDone) => {
 });
 
 const rows = [];
+/** What failed in the e2e and reliability files, printed under the table, where a CI log's tail shows it. */
+const failures = [];
 if (install > 0) rows.push({ name: 'install (npm ci, from .ci/run)', seconds: install, status: 'ok', from: 0 });
 for (const phase of PHASES) {
 	const { status, seconds: took, startedAt } = outcome.get(phase.tag);
@@ -180,6 +182,7 @@ for (const phase of PHASES) {
 	if (phase.filesFrom) {
 		for (const entry of fileRows(phase.filesFrom)) {
 			rows.push({ name: `  ${relative(ROOT, entry.path)}`, seconds: entry.seconds, status: entry.status, detail: entry.tests });
+			for (const { test, message } of entry.failures ?? []) failures.push(`✗ ${relative(ROOT, entry.path)}: ${test}\n${message.replace(/^/gm, '    ')}`);
 		}
 	}
 }
@@ -198,6 +201,7 @@ const lines = [
 	),
 	`${'-'.repeat(width)}  ------  ------  -------`,
 	`${'total (wall)'.padEnd(width)}  ${''.padStart(6)}  ${clock(total).padStart(6)}  ${total.toFixed(1).padStart(7)}  ${failed ? 'FAILED' : 'ok'}`,
+	...(failures.length > 0 ? ['', 'test-all: failed tests (the first lines of each failure; the whole of it is above, under its tag)', ...failures] : []),
 ];
 console.log(lines.join('\n'));
 process.exit(failed ? 1 : 0);
