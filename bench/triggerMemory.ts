@@ -1,10 +1,12 @@
 /**
- * `npx tsx bench/triggerMemory.ts [--deliveries N] [--variants ours,webhook,hand-built,minimal] [--rounds R] [--heap-snapshots]`
+ * `npx tsx bench/triggerMemory.ts [--deliveries N] [--variants ours,webhook,hand-built,minimal] [--rounds R] [--warm-up W] [--heap-snapshots]`
  *
  * Issue 25's focused measurement, a few minutes instead of the whole bench:
  * one n8n 2.x (the bench's environment) with the intake workflows of the
  * trigger case; each variant in turn gets N analysis results, 10 at a time,
- * while n8n's main-process RSS is sampled every 50 ms. Prints, per variant
+ * while n8n's main-process RSS is sampled every 50 ms, after W deliveries
+ * to each (the bench's warm-up), and in the bench's order (reversed every
+ * other round). Prints, per variant
  * and round, the deliveries per second, the peak RSS growth, the growth left
  * when the run ended and 10 s later. With --heap-snapshots n8n runs with
  * --heapsnapshot-signal=SIGUSR2 and writes a snapshot before and after each
@@ -16,7 +18,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { deliver, deployIntakes, type IntakeWorkflow } from './cases/trigger';
+import { FULL } from './config';
 import { startBenchEnv } from './lib/env';
+import { inTurn } from './lib/measure';
 import { rssBytes } from './lib/proc';
 
 const MB = 1024 * 1024;
@@ -45,6 +49,7 @@ async function heapSnapshot(pid: number, folder: string): Promise<string> {
 async function main(): Promise<void> {
 	const deliveries = Number(option('deliveries', '500'));
 	const rounds = Number(option('rounds', '1'));
+	const warmUp = Number(option('warm-up', String(FULL.trigger.warmUp)));
 	const wanted = option('variants', 'ours,webhook,hand-built,minimal').split(',');
 	const snapshots = process.argv.includes('--heap-snapshots');
 	const snapshotDir = snapshots ? mkdtempSync(join(tmpdir(), 'omicall-heap-')) : undefined;
@@ -53,11 +58,11 @@ async function main(): Promise<void> {
 	);
 	try {
 		const intakes = Object.values(await deployIntakes(env)).filter((intake: IntakeWorkflow) => wanted.includes(intake.key));
-		for (const intake of intakes) await deliver(env, intake, `memory-warm-up-${intake.key}`, 20, 10);
+		for (const intake of intakes) await deliver(env, intake, `memory-warm-up-${intake.key}`, warmUp, 10);
 		process.stdout.write(`n8n ${env.n8n.n8nVersion}, ${deliveries} analysis results per run, 10 at a time\n`);
 		process.stdout.write('variant | round | deliveries/s | answers/s | RSS before MB | peak growth MB | growth at end MB | growth 10 s later MB | lost | posted more than once\n');
 		for (let round = 0; round < rounds; round++) {
-			for (const intake of intakes) {
+			for (const intake of inTurn(intakes, round)) {
 				if (snapshotDir) process.stderr.write(`snapshot before ${intake.key}: ${await heapSnapshot(env.pid(), snapshotDir)}\n`);
 				const before = rssBytes(env.pid());
 				const run = await deliver(env, intake, `memory-${intake.key}-${round}`, deliveries, 10);

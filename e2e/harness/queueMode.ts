@@ -175,13 +175,14 @@ export async function startQueueMode(options: QueueModeOptions): Promise<QueueMo
 			// Production webhooks only through the webhook processor, as behind a load balancer that routes /webhook/ there.
 			N8N_DISABLE_PRODUCTION_MAIN_PROCESS: 'true',
 			// A killed worker's jobs count as stalled once their lock runs out (n8n's default: 60 s, checked every 30 s).
-			// n8n fails stalled jobs (maxStalledCount 0): the process that enqueued one rewrites its execution as an
-			// error, and the main's queue recovery (every 180 minutes by default) marks what is left dangling crashed.
-			// Shorter, so that a test sees the end of it.
+			// n8n fails stalled jobs (maxStalledCount 0) and the process that enqueued one rewrites its execution as an
+			// error. Shorter, so that a test sees the end of it. The main's queue recovery keeps n8n's interval (180
+			// minutes): it marks crashed every execution stored as new or running whose job it does not find queued, and
+			// that includes one stored a moment before its job is queued, which the worker then skips as crashed: its
+			// result is lost. Every 15 s, as this harness once had it, a recovery can fall in the middle of a burst.
 			QUEUE_WORKER_LOCK_DURATION: '15000',
 			QUEUE_WORKER_LOCK_RENEW_TIME: '3000',
 			QUEUE_WORKER_STALLED_INTERVAL: '5000',
-			N8N_EXECUTIONS_QUEUE_RECOVERY_INTERVAL: '0.25',
 		};
 		const main = await startN8n({ version: '2', tarballs: options.tarballs, port: await freePort(), env: shared });
 		logs.main = main;
