@@ -10,7 +10,13 @@ export interface BenchConfig {
 	manyRecordings: { count: number; bytes: number; concurrency: number };
 	/** Campaign start: contacts (input items) of one session. */
 	campaign: { contacts: number };
-	/** Trigger intake: results delivered per run, and how many OMI posts at the same time. */
+	/**
+	 * Trigger intake: results delivered per run, and how many OMI posts at the same time. Before the
+	 * runs, each variant gets `warmUp` results: n8n's heap grows to its working size over the first
+	 * few hundred, and with 50 the variant measured first showed that growth as its own (2026-12-06,
+	 * bench/triggerMemory.ts: 313 to 359 MB for whichever came first, 54 to 153 MB in the next round;
+	 * after 500 each, the RSS before every run stayed within 800 to 840 MB).
+	 */
 	trigger: { deliveries: number; concurrency: number; warmUp: number };
 	/** OMICall Trigger: new calls in the history emitted by one poll, and calls timed through the QA loop. */
 	callPoll: { backlog: number; loopSamples: number };
@@ -30,7 +36,7 @@ export const FULL: BenchConfig = {
 	largeUpload: { sizesMB: [100, 500], warmUpMB: 1 },
 	manyRecordings: { count: 1000, bytes: 200 * 1024, concurrency: 5 },
 	campaign: { contacts: 10_000 },
-	trigger: { deliveries: 2000, concurrency: 10, warmUp: 50 },
+	trigger: { deliveries: 2000, concurrency: 10, warmUp: 500 },
 	callPoll: { backlog: 5000, loopSamples: 4 },
 	profile: { recordings: 500, contacts: 3000, deliveries: 500 },
 };
