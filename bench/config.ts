@@ -13,8 +13,8 @@ export interface BenchConfig {
 	/**
 	 * Trigger intake: results delivered per run, and how many OMI posts at the same time. Before the
 	 * runs, each variant gets `warmUp` results: n8n's heap grows to its working size over the first
-	 * few hundred, and with 50 the variant measured first showed that growth as its own (2026-12-06,
-	 * bench/triggerMemory.ts: 313 to 359 MB for whichever came first, 54 to 153 MB in the next round;
+	 * few hundred, and with 20 to 50 the variant measured first showed that growth as its own (2026-12-06,
+	 * bench/triggerMemory.ts with 20: 313 to 359 MB for whichever came first, 54 to 153 MB in the next round;
 	 * after 500 each, the RSS before every run stayed within 800 to 840 MB).
 	 */
 	trigger: { deliveries: number; concurrency: number; warmUp: number };

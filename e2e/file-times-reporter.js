@@ -25,7 +25,7 @@ class FileTimesReporter {
 				...result.testResults
 					.filter((test) => test.status === 'failed')
 					.map((test) => ({ test: test.fullName, message: firstLines(test.failureMessages.join('\n')) })),
-				...(result.testExecError ? [{ test: '(the file itself)', message: firstLines(result.testExecError.message) }] : []),
+				...(result.testExecError ? [{ test: '(the file itself)', message: firstLines(result.testExecError.message || result.testExecError.stack || '') }] : []),
 			],
 		});
 	}

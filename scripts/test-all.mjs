@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run test:all`: every phase of the test command, each timed. At the end (also when a phase
 // fails) it prints a table of each phase's wall time, and a row per end-to-end file, so that a
-// regression in time shows in every CI log. Dev-only; plain Node.
+// regression in time shows in every CI log; under it, each failed e2e or reliability test with the
+// first lines of its failure. Dev-only; plain Node.
 //
 // The phases are what `npm test && npm run test:e2e && npm run test:reliability && npm run bench:smoke`
 // ran, with the package built once (by the lint step) instead of once per script. Two phases run at
@@ -173,8 +174,8 @@ await new Promise((allDone) => {
 });
 
 const rows = [];
-/** What failed in the e2e and reliability files, printed under the table, where a CI log's tail shows it. */
-const failures = [];
+/** What failed in the e2e and reliability files, printed under the table, where a CI log's tail shows it: message → tests. */
+const failures = new Map();
 if (install > 0) rows.push({ name: 'install (npm ci, from .ci/run)', seconds: install, status: 'ok', from: 0 });
 for (const phase of PHASES) {
 	const { status, seconds: took, startedAt } = outcome.get(phase.tag);
@@ -182,7 +183,11 @@ for (const phase of PHASES) {
 	if (phase.filesFrom) {
 		for (const entry of fileRows(phase.filesFrom)) {
 			rows.push({ name: `  ${relative(ROOT, entry.path)}`, seconds: entry.seconds, status: entry.status, detail: entry.tests });
-			for (const { test, message } of entry.failures ?? []) failures.push(`✗ ${relative(ROOT, entry.path)}: ${test}\n${message.replace(/^/gm, '    ')}`);
+			// A failed beforeAll fails every test of its file with one message: it is printed once.
+			for (const { test, message } of entry.failures ?? []) {
+				const key = `${relative(ROOT, entry.path)}\n${message}`;
+				failures.set(key, [...(failures.get(key) ?? []), test]);
+			}
 		}
 	}
 }
@@ -201,7 +206,16 @@ const lines = [
 	),
 	`${'-'.repeat(width)}  ------  ------  -------`,
 	`${'total (wall)'.padEnd(width)}  ${''.padStart(6)}  ${clock(total).padStart(6)}  ${total.toFixed(1).padStart(7)}  ${failed ? 'FAILED' : 'ok'}`,
-	...(failures.length > 0 ? ['', 'test-all: failed tests (the first lines of each failure; the whole of it is above, under its tag)', ...failures] : []),
+	...(failures.size > 0
+		? [
+				'',
+				'test-all: failed e2e and reliability tests (the first lines of each failure; the whole of it is above, under its tag)',
+				...[...failures].map(([key, tests]) => {
+					const [file, ...message] = key.split('\n');
+					return `✗ ${file}: ${tests.join(' | ')}\n${message.join('\n').replace(/^/gm, '    ')}`;
+				}),
+			]
+		: []),
 ];
 console.log(lines.join('\n'));
 process.exit(failed ? 1 : 0);
