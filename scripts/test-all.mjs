@@ -174,7 +174,7 @@ await new Promise((allDone) => {
 });
 
 const rows = [];
-/** What failed in the e2e and reliability files, printed under the table, where a CI log's tail shows it: message → tests. */
+/** What failed in the e2e and reliability files, printed under the table, where a CI log's tail shows it: per file and message, the tests. */
 const failures = new Map();
 if (install > 0) rows.push({ name: 'install (npm ci, from .ci/run)', seconds: install, status: 'ok', from: 0 });
 for (const phase of PHASES) {
@@ -185,8 +185,10 @@ for (const phase of PHASES) {
 			rows.push({ name: `  ${relative(ROOT, entry.path)}`, seconds: entry.seconds, status: entry.status, detail: entry.tests });
 			// A failed beforeAll fails every test of its file with one message: it is printed once.
 			for (const { test, message } of entry.failures ?? []) {
-				const key = `${relative(ROOT, entry.path)}\n${message}`;
-				failures.set(key, [...(failures.get(key) ?? []), test]);
+				const file = relative(ROOT, entry.path);
+				const key = `${file}\n${message}`;
+				if (!failures.has(key)) failures.set(key, { file, message, tests: [] });
+				failures.get(key).tests.push(test);
 			}
 		}
 	}
@@ -210,10 +212,7 @@ const lines = [
 		? [
 				'',
 				'test-all: failed e2e and reliability tests (the first lines of each failure; the whole of it is above, under its tag)',
-				...[...failures].map(([key, tests]) => {
-					const [file, ...message] = key.split('\n');
-					return `✗ ${file}: ${tests.join(' | ')}\n${message.join('\n').replace(/^/gm, '    ')}`;
-				}),
+				...[...failures.values()].map(({ file, message, tests }) => `✗ ${file}: ${tests.join(' | ')}\n${message.replace(/^/gm, '    ')}`),
 			]
 		: []),
 ];

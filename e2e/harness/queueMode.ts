@@ -179,7 +179,7 @@ export async function startQueueMode(options: QueueModeOptions): Promise<QueueMo
 			// error. Shorter, so that a test sees the end of it. The main's queue recovery keeps n8n's interval (180
 			// minutes): it marks crashed every execution stored as new or running whose job it does not find queued, and
 			// that includes one stored a moment before its job is queued, which the worker then skips as crashed: its
-			// result is lost. Every 15 s, as this harness once had it, a recovery can fall in the middle of a burst.
+			// workflow never runs. Every 15 s, as this harness once had it, a recovery can fall in the middle of a burst.
 			QUEUE_WORKER_LOCK_DURATION: '15000',
 			QUEUE_WORKER_LOCK_RENEW_TIME: '3000',
 			QUEUE_WORKER_STALLED_INTERVAL: '5000',
